@@ -1,0 +1,57 @@
+# Sourcewise: two commands set everything up on a fresh machine.
+#   make run   - install, build the index from the sample corpus, start the API and the chat UI
+#   make test  - install, run the whole test suite and the evaluation
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+PORT ?= 8000
+UI_PORT ?= 8501
+
+.PHONY: install index api ui run test eval bench browser-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+# torch is pinned to the CPU wheel on the machine's disk; every other pin is in requirements.lock.
+$(STAMP): pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/pip install -q -c requirements.lock -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+index: install
+	$(BIN)/sourcewise ingest --corpus corpus/sample
+
+api: install
+	$(BIN)/sourcewise serve --port $(PORT) --build-index
+
+ui: install
+	$(BIN)/streamlit run ui/streamlit_app.py --server.port $(UI_PORT) --server.headless true
+
+run: index
+	$(BIN)/sourcewise run --port $(PORT) --ui-port $(UI_PORT)
+
+# Headless Chromium for the browser test comes from Debian, never from a browser download.
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium missing: run 'sudo apt-get install -y chromium'"; fi; }
+
+test: install browser-deps
+	$(BIN)/python -m pytest -q
+	$(BIN)/sourcewise eval --check
+
+eval: install
+	$(BIN)/sourcewise eval
+
+bench: install
+	$(BIN)/sourcewise bench
+
+clean:
+	rm -rf .sourcewise reports

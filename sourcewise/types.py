@@ -1,0 +1,130 @@
+"""Domain types shared by ingest, the store, the service and the clients.
+
+The chain is explicit: a :class:`DocumentMeta` (manifest entry) becomes a
+:class:`ProcessedDocument` (cleaned text, :class:`Sentence` s with their
+:class:`Attribution`, and :class:`Chunk` s); the service turns sentences into quotes.
+Offsets always refer to the cleaned text, so ``text[start:end]`` is the span itself.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Voice(str, Enum):
+    """Whose claim a sentence carries (ids of ``API.md``), in the order sections are shown."""
+
+    RUSSIAN_STATE = "russian_state"
+    KAZAKH_GOVERNMENT = "kazakh_government"
+    CSTO = "csto"
+    FOREIGN_GOVERNMENT = "foreign_government"
+    OPPOSITION = "opposition"
+    INDEPENDENT = "independent"
+    UNATTRIBUTED = "unattributed"
+
+    @property
+    def label(self) -> str:
+        """A human label for section headings."""
+        return VOICE_LABELS[self]
+
+
+VOICE_LABELS: dict[Voice, str] = {
+    Voice.RUSSIAN_STATE: "Russian state sources",
+    Voice.KAZAKH_GOVERNMENT: "Kazakh government",
+    Voice.CSTO: "CSTO",
+    Voice.FOREIGN_GOVERNMENT: "Other governments",
+    Voice.OPPOSITION: "Kazakh opposition",
+    Voice.INDEPENDENT: "Independent media and analysts",
+    Voice.UNATTRIBUTED: "Unattributed claims",
+}
+
+#: Voices that speak for a state; never to be mixed with independent reporting.
+STATE_VOICES: frozenset[Voice] = frozenset(
+    {Voice.RUSSIAN_STATE, Voice.KAZAKH_GOVERNMENT, Voice.FOREIGN_GOVERNMENT, Voice.CSTO}
+)
+
+
+class Genre(str, Enum):
+    """What kind of text a document is."""
+
+    NEWS = "news"
+    ANALYSIS = "analysis"
+    OPINION = "opinion"
+
+
+class DocumentMeta(BaseModel):
+    """One manifest entry: what is known about a document before reading it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    doc_id: str = Field(description="Stable id, unique in the corpus", pattern=r"^[A-Za-z0-9_.-]{1,128}$")
+    file: str = Field(description="Path of the text file, relative to the manifest")
+    title: str = Field(description="Title as printed (or a descriptive one where none is printed)")
+    publisher: str = Field(description="The outlet that printed the document")
+    author: str | None = Field(default=None, description="Author as printed, null when not given")
+    published: str | None = Field(default=None, description="Publication date, ISO 8601 (may be a month: 2022-01)")
+    url: str | None = Field(default=None, description="Where the document was published, null when unknown")
+    genre: Genre = Field(description="news, analysis or opinion")
+    outlet_voice: Voice | None = Field(
+        default=None, description="Voice of the outlet's own sentences; looked up in the registry when null"
+    )
+
+
+class Speaker(BaseModel):
+    """Who makes a claim: a person, body or outlet, and the voice they speak with."""
+
+    name: str | None = Field(default=None, description="Name as the registry or the text gives it")
+    role: str | None = Field(default=None, description="Role or description, e.g. 'Kremlin spokesman'")
+    voice: Voice = Field(description="The voice of the claim")
+
+
+AttributionKind = Literal["author", "direct_quote", "reported", "according_to", "carry_over", "unattributed"]
+
+
+class Attribution(BaseModel):
+    """Who a sentence's claim belongs to, and how the text says so."""
+
+    speaker: Speaker
+    conduit: str | None = Field(
+        default=None, description="The outlet or body that relayed the claim, when it is not the speaker"
+    )
+    kind: AttributionKind = Field(description="How the speaker was found: the cue in the text")
+
+
+class Sentence(BaseModel):
+    """A sentence of a document's cleaned text, with offsets and attribution."""
+
+    doc_id: str
+    index: int = Field(description="Position in the document, from 0")
+    start: int = Field(description="Offset of the first character in the cleaned text")
+    end: int = Field(description="Offset after the last character")
+    text: str
+    attribution: Attribution
+
+
+class Chunk(BaseModel):
+    """Consecutive whole sentences embedded together for retrieval."""
+
+    chunk_id: str = Field(description="Deterministic id: document, position and content hash")
+    doc_id: str
+    index: int
+    start: int
+    end: int
+    text: str
+    first_sentence: int = Field(description="Index of the chunk's first sentence")
+    last_sentence: int = Field(description="Index of the chunk's last sentence (inclusive)")
+    voices: list[Voice] = Field(description="Voices of the sentences inside, without duplicates")
+    speakers: list[str] = Field(description="Named speakers inside, without duplicates")
+
+
+class ProcessedDocument(BaseModel):
+    """A document after ingest: metadata, cleaned text, attributed sentences and chunks."""
+
+    meta: DocumentMeta
+    outlet_voice: Voice = Field(description="The resolved voice of the outlet's own sentences")
+    text: str = Field(description="Cleaned text; all offsets refer to it")
+    sentences: list[Sentence]
+    chunks: list[Chunk]
