@@ -36,7 +36,35 @@ CUE_LEMMAS = frozenset(
     """say state claim reiterate emphasize emphasise announce declare suggest call label cite argue tell add
     note stress insist assert warn deny report explain believe consider think mention describe dub deem brand
     accuse confirm reveal estimate acknowledge express urge write maintain point transmit circulate allege
-    characterize characterise convince persuade blame promise pledge predict admit agree""".split()
+    characterize characterise convince blame promise pledge predict admit agree spread propagate perceive portray
+    depict frame present use welcome publish promote invoke repeat broadcast thank discuss""".split()
+)
+#: Verbs that only carry a claim in the passive with a source as agent ("is presented as … by the
+#: Russian press", "the phrase is used by …"); in the active they are mostly not speech.
+_PASSIVE_ONLY = frozenset("perceive portray depict frame present use welcome invoke".split())
+#: Verbs that carry a claim only with a clause or a quote after them ("added that …", not "added his halfpennyworth").
+_NEEDS_CLAUSE = frozenset("add note point mention maintain".split())
+#: Verbs of belief carry a claim in a main clause ("He believes …"), not in an aside ("where he considers …").
+_BELIEF = frozenset("believe consider think".split())
+#: Verbs whose object makes them speech only when it is a message ("spread fakes", not "spread its influence").
+_NEEDS_MESSAGE = frozenset("spread circulate promote repeat publish broadcast propagate".split())
+_MESSAGE_NOUNS = frozenset(
+    """statement statements claim claims fake fakes misinformation disinformation rumour rumours rumor rumors narrative
+    narratives message messages material materials story stories version allegation allegations report reports
+    information news propaganda idea ideas thesis theory theories view views accusation accusations""".split()
+)
+#: Framing verbs in the passive with no agent ("is presented as …") take the media source just discussed.
+_FRAMING = frozenset("present portray depict frame".split())
+#: Head nouns that can name a source; "CSTO intervention announced" has no speaker, "the CSTO announced" has.
+_SOURCE_NOUNS = frozenset(
+    """agency agencies press media channel channels newspaper newspapers publication publications outlet outlets
+    broadcaster propagandists source sources statement communique communiqué treaty article statutes charter report
+    reports study census analyst analysts expert experts scientist scientists researcher researchers editor
+    spokesman spokesperson spokeswoman secretary general commander organization organisation embassy council leader
+    leaders minister ministry ministries president premier government governments officials official authorities
+    administration department observers critics activist activists opposition members member journalist journalists
+    leadership kremlin federation army military forces intelligence community institute centre center number majority
+    group groups handful""".split()
 )
 _PRONOUNS = {"he", "she", "they", "him", "her", "them", "his"}
 _RELATIVES = {"who", "which", "that", "whom"}
@@ -47,6 +75,12 @@ _NOUN_CUE_RE = re.compile(
     r"\b(?:statements?|requests?|claims?|demands?|remarks?|interview)\s+(?:issued\s+|made\s+)?(?:by|of|with)\s+"
     r"(?P<x>(?:the\s+)?[A-Z][^,;:.“”«»]*)"
 )
+#: Claims named by a noun with no source ("there will be objections that …", "speculations regarding …").
+_UNNAMED_CLAIM_RE = re.compile(
+    r"\b(objections|allegations|rumou?rs|speculations?|suggestions|accusations|assertions|statements)\s+(that|about|regarding|concerning|of\s+(?:a|an)\b)",
+    re.IGNORECASE,
+)
+_ACCORDING_OPEN_RE = re.compile(r"^(?:according to|as per)\b", re.IGNORECASE)
 _FIRST_PERSON_RE = re.compile(r"\b(I|my|me|I’m|I'm)\b")
 
 
@@ -116,6 +150,8 @@ class Attributor:
     """Attributes every sentence of a document; one instance per document."""
 
     def __init__(self, registry: Registry, meta: DocumentMeta, outlet_voice: Voice, context_country: str | None):
+        self._recent_text = ""
+        self._previous_media: Attribution | None = None
         self.registry = registry
         self.meta = meta
         self.context_country = context_country
@@ -156,7 +192,12 @@ class Attributor:
             if covered:
                 starts.setdefault(covered[0], []).append((quote, covered))
 
+        previous_media: Attribution | None = None
+        frame: Attribution | None = None
+        media_age = 0
         for i, span in enumerate(spans):
+            self._recent_text = text[spans[i - 1].start : spans[i - 1].end] if i else ""
+            self._previous_media = previous_media
             # A quote's speaker covers every sentence the quote spans.
             for quote, covered in starts.get(i, []):
                 found = self._quote_speaker(text, quote, spans, docs, covered, results, previous)
@@ -167,11 +208,42 @@ class Attributor:
                             results[j] = att
             if results[i] is None:
                 results[i] = self._sentence_speaker(text[span.start : span.end], docs[i], previous, i, spans)
+            # A paragraph that opens "According to X, …" reports X throughout, unless a sentence names another source.
+            if i == 0 or spans[i - 1].paragraph != span.paragraph:
+                frame = results[i] if _ACCORDING_OPEN_RE.match(text[span.start : span.end]) and results[i].kind != "author" else None
+            elif frame is not None and results[i].kind == "author":
+                results[i] = frame.model_copy(update={"kind": "carry_over"})
             # Carry-over reaches only into the same or the next paragraph.
             previous = results[i] if results[i].kind != "author" else None
+            role = (results[i].speaker.role or "").lower()
+            if results[i].kind != "author" and ("media" in role or "outlet" in role or "agenc" in role):
+                previous_media, media_age = results[i], 0
+            else:
+                media_age += 1
+                if media_age > 5:
+                    previous_media = None
             if i + 1 < len(spans) and spans[i + 1].paragraph - span.paragraph > 1:
                 previous = None
+        self._echoed_quotes(text, quotes, spans, results)
         return [r or self.author for r in results]
+
+    def _echoed_quotes(self, text: str, quotes: list[Quote], spans, results) -> None:
+        """A quote left to the author that a nearby sentence attributes ("Troops sent against “X”" as a
+        heading, then "what the government calls “X.”") takes that sentence's speaker."""
+        def inner(q: Quote) -> str:
+            return re.sub(r"[\W_]+", " ", text[q.start + 1 : q.end - 1]).strip().lower()
+
+        located = [(q, next(i for i, s in enumerate(spans) if s.start <= q.start < s.end)) for q in quotes
+                   if any(s.start <= q.start < s.end for s in spans)]
+        for q, i in located:
+            if results[i] is None or results[i].kind != "author":
+                continue
+            for other, j in located:
+                if 0 < j - i <= 3 and results[j] is not None and results[j].kind == "direct_quote":
+                    a, b = inner(q), inner(other)
+                    if a and (a in b or b in a):
+                        results[i] = results[j]
+                        break
 
     # -- quotes ---------------------------------------------------------------------------
 
@@ -284,7 +356,7 @@ class Attributor:
                     return self._to_attribution(found, "according_to")
         for tok in doc:
             if _is_cue(tok):
-                found = self._verb_speaker(tok, doc, previous=previous)
+                found = self._verb_speaker(tok, doc, previous=previous, previous_media=self._previous_media)
                 if found:
                     return self._to_attribution(found, found.kind)
         m = _NOUN_CUE_RE.search(sentence)
@@ -292,7 +364,7 @@ class Attributor:
             found = self.resolve(m.group("x"))
             if found:
                 return self._to_attribution(found, "reported")
-        if self.registry.is_unattributed_cue(sentence):
+        if self.registry.is_unattributed_cue(sentence) or _UNNAMED_CLAIM_RE.search(sentence):
             return Attribution(speaker=Speaker(name=None, role=None, voice=Voice.UNATTRIBUTED), kind="unattributed")
         # A pronoun subject with a cue verb carries the previous speaker ("He believes …").
         return self.author
@@ -310,10 +382,34 @@ class Attributor:
                     return found
         return None
 
+    def _resolve_text(self, phrase: str, doc) -> _Found | None:
+        """Resolve a phrase; a treaty text ("Article 4 of its statutes") speaks with the voice of the
+        organisation named in this or the previous sentence."""
+        found = self.resolve(phrase, doc.text)
+        if found:
+            return found
+        if re.search(r"\b(statutes?|charter|treaty|article \d+)\b", phrase, re.IGNORECASE):
+            bodies = [e for e in self.registry.find_entities(self._recent_text + " " + doc.text) if e[2].kind == "body"]
+            if bodies:
+                entity = bodies[-1][2]
+                return _Found(Speaker(name=entity.name, role="treaty text", voice=entity.voice), entity, "reported")
+        return None
+
     def _resolve_subject(self, doc, subj, previous: Attribution | None, verb=None) -> _Found | None:
         """A subject phrase's speaker; "the agencies" after "the Russian agencies" is the same speaker."""
         phrase = _subject_phrase(doc, subj, verb)
-        found = self.resolve(phrase)
+        if subj.pos_ == "NOUN" and subj.text.lower() not in _SOURCE_NOUNS and not self.registry.find_entities(subj.text):
+            return None  # "CSTO intervention announced": the name only modifies a noun that is no source
+        # "X, representing the CSTO, issued a statement": X speaks for the body.
+        rep = re.search(r"\b(?:representing|on behalf of|speaking for)\s+((?:the\s+)?[^,;]+)", phrase)
+        if rep:
+            body = self.resolve(rep.group(1))
+            person = self.resolve(phrase[: rep.start()])
+            if body and person:
+                return _Found(
+                    Speaker(name=person.speaker.name, role=f"for {body.speaker.name}", voice=body.speaker.voice), None, "reported"
+                )
+        found = self._resolve_text(phrase, doc)
         if found:
             return found
         if previous is not None and previous.speaker.name and previous.kind != "unattributed":
@@ -324,7 +420,7 @@ class Attributor:
                 return _Found(previous.speaker, None, "carry_over", previous.conduit)
         return None
 
-    def _verb_speaker(self, verb, doc, previous: Attribution | None = None) -> _Found | None:
+    def _verb_speaker(self, verb, doc, previous: Attribution | None = None, previous_media: Attribution | None = None) -> _Found | None:
         """The speaker of a cue verb: subject, passive agent or relative-clause antecedent."""
         seen = 0
         while verb is not None and seen < 4:
@@ -337,9 +433,13 @@ class Attributor:
                     return self.resolve(doc[pobj.left_edge.i : pobj.right_edge.i + 1].text)
             if subj is not None:
                 low = subj.text.lower()
-                if low in _RELATIVES and verb.dep_ == "relcl":
-                    head = verb.head
-                    return self.resolve(doc[head.left_edge.i : head.i + 1].text)
+                if low in _RELATIVES:
+                    if verb.dep_ == "relcl":
+                        head = verb.head
+                        return self._resolve_text(doc[head.left_edge.i : head.i + 1].text, doc)
+                    # "The Russian media were active, which … spread fakes": the noun phrase before "which".
+                    chunks = [c for c in doc.noun_chunks if c.end <= subj.i]
+                    return self.resolve(chunks[-1].text) if chunks else None
                 if low in _PRONOUNS:
                     person = self._person_before(doc, subj.i)
                     if person:
@@ -349,13 +449,20 @@ class Attributor:
                     return None
                 return self._resolve_subject(doc, subj, previous, verb)
             passive = next((c for c in verb.children if c.dep_ in ("nsubjpass", "auxpass")), None)
-            if passive is not None:
-                # "was deemed … by X": the parser may hang the agent elsewhere; read it off the words.
-                by = re.findall(r"\bby\s+((?:the\s+)?[^,;:.“”«»]+)", doc[verb.i :].text)
-                for phrase in reversed(by):
-                    found = self.resolve(phrase)
-                    if found:
-                        return found
+            if passive is not None or (verb.tag_ == "VBN" and verb.dep_ in ("conj", "acl")):
+                lemma = _lemma(verb.text)
+                if lemma in _FRAMING | _NEEDS_MESSAGE and previous_media is not None:
+                    return _Found(previous_media.speaker, None, "carry_over", previous_media.conduit)
+                # "was deemed as initiated by … by the majority of publications of X": the agent is a
+                # "by" phrase hanging off a verb in the clause ("the appeal by X" hangs off a noun).
+                for by in reversed([t for t in verb.subtree if t.lower_ == "by" and t.head.pos_ in ("VERB", "AUX")]):
+                    pobj = next((c for c in by.children if c.dep_ == "pobj"), None)
+                    if pobj is not None:
+                        found = self.resolve(_noun_phrase(doc, pobj))
+                        if found:
+                            return found
+                if lemma in _PASSIVE_ONLY and lemma != "perceive":
+                    return None
                 # "In the Russian media, X was dubbed …": a source set before the clause.
                 m = re.match(r"^In\s+((?:the\s+)?[^,]+),", doc.text)
                 if m:
@@ -365,10 +472,15 @@ class Attributor:
                 # "… was emphasized." with no agent continues the speaker just quoted.
                 if previous is not None and previous.kind != "unattributed":
                     return _Found(previous.speaker, None, "carry_over", previous.conduit)
+                if verb.text.lower() in ("said", "reported", "rumoured", "rumored", "alleged", "perceived", "propagated", "claimed"):
+                    return _Found(Speaker(name=None, role=None, voice=Voice.UNATTRIBUTED), None, "unattributed")
                 return None
-            # "…, saying that …" / "decided to call …": the subject belongs to the governing verb.
-            if verb.dep_ in ("advcl", "xcomp", "conj", "ccomp", "acl") and verb.head is not verb:
+            # "…, saying that …" / "making efforts in the attempt to convince …": the subject belongs to
+            # the governing verb.
+            if verb.dep_ in ("advcl", "xcomp", "conj", "ccomp", "acl", "pobj", "prep") and verb.head is not verb:
                 verb = verb.head
+                while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb and verb.dep_ in ("pobj", "prep", "dobj", "attr"):
+                    verb = verb.head
                 continue
             return None
         return None
@@ -396,6 +508,29 @@ class Attributor:
         return Attribution(speaker=found.speaker, conduit=found.conduit, kind=kind if kind != "reported" or found.kind == "reported" else found.kind)
 
 
+def _noun_phrase(doc, head) -> str:
+    """A noun with its modifiers, "of" chains and appositions, but not the clauses hanging off it
+    ("the majority of publications of Russian news agencies", not "conflicts … or the appeal by X")."""
+    keep = {head.i}
+
+    def walk(tok) -> None:
+        for child in tok.children:
+            if child.i < tok.i and child.dep_ in ("det", "amod", "compound", "poss", "nmod", "nummod", "case", "punct", "quantmod", "predet"):
+                keep.update(t.i for t in child.subtree)
+            elif child.i > tok.i and (child.dep_ in ("appos", "flat", "compound") or (child.dep_ == "prep" and child.lower_ == "of")):
+                keep.add(child.i)
+                for grand in child.children:
+                    if grand.dep_ == "pobj":
+                        keep.add(grand.i)
+                        walk(grand)
+                if child.dep_ in ("appos", "flat", "compound"):
+                    walk(child)
+
+    walk(head)
+    lo, hi = min(keep), max(keep)
+    return doc[lo : hi + 1].text
+
+
 def _subject_phrase(doc, subj, verb=None) -> str:
     """The subject's words up to the verb, without a trailing relative clause."""
     end = subj.right_edge.i + 1
@@ -409,24 +544,60 @@ def _subject_phrase(doc, subj, verb=None) -> str:
     return doc[subj.left_edge.i : end].text
 
 
-def _cue_word(word: str) -> bool:
+_IRREGULAR = {"said": "say", "says": "say", "told": "tell", "thought": "think", "wrote": "write", "written": "write",
+              "dubbed": "dub", "labelled": "label", "labeled": "label", "transmitted": "transmit", "spread": "spread",
+              "broadcast": "broadcast", "deemed": "deem", "cited": "cite", "used": "use", "framed": "frame"}
+
+
+def _lemma(word: str) -> str | None:
+    """The cue lemma a word form belongs to, or None (no lemmatizer needed for this closed list)."""
     w = word.lower()
+    if w in _IRREGULAR:
+        return _IRREGULAR[w]
     for lemma in CUE_LEMMAS:
         if w == lemma or w in (lemma + "s", lemma + "ed", lemma + "d", lemma + "es", lemma + "ing") or (
             lemma.endswith("e") and w == lemma[:-1] + "ing"
-        ):
-            return True
-    return w in {"said", "told", "thought", "wrote", "says", "stated", "transmitted", "dubbed", "labelled", "labeled"}
+        ) or (lemma.endswith("y") and w in (lemma[:-1] + "ied", lemma[:-1] + "ies")):
+            return lemma
+    return None
+
+
+def _cue_word(word: str) -> bool:
+    return _lemma(word) is not None and _lemma(word) not in _PASSIVE_ONLY
+
+
+_SPEECH_EVENTS = frozenset("interview interviews statement speech address briefing comment comments remarks".split())
 
 
 def _is_cue(tok) -> bool:
     if tok.pos_ not in ("VERB", "AUX") and tok.tag_ not in ("VBD", "VBZ", "VBN", "VBG", "VBP", "VB"):
         return False
-    lemma = tok.lemma_.lower() if tok.lemma_ else tok.text.lower()
-    if lemma not in CUE_LEMMAS and not _cue_word(tok.text):
+    # "X gave an interview …", "X issued a statement …": a speech event with X as its speaker.
+    if tok.lower_ in ("give", "gave", "given", "gives", "giving", "grant", "granted", "issue", "issued", "issues", "made", "make", "delivered") and any(
+        c.dep_ == "dobj" and c.lower_ in _SPEECH_EVENTS for c in tok.children
+    ):
+        return True
+    lemma = _lemma(tok.text)
+    if lemma is None:
         return False
     # "call for help", "call on colleagues" request; they do not carry a claim.
     if lemma == "call" and any(c.dep_ == "prep" and c.text.lower() in ("for", "on") for c in tok.children):
+        return False
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children) or tok.tag_ == "VBN" and tok.dep_ in ("conj", "acl")
+    if lemma in _PASSIVE_ONLY and not passive:
+        return False
+    if lemma in _NEEDS_CLAUSE and not any(c.dep_ in ("ccomp", "prt") for c in tok.children):
+        return False
+    if lemma in _BELIEF and tok.dep_ not in ("ROOT", "conj") and not any(
+        c.dep_ == "nsubj" and c.lower_ in ("who", "which") for c in tok.children
+    ):
+        return False
+    if lemma in _NEEDS_MESSAGE and not passive and not any(
+        c.dep_ == "dobj" and c.text.lower() in _MESSAGE_NOUNS for c in tok.children
+    ):
+        return False
+    # "take what Zas says at face value": the sentence is about the claim, not carrying it.
+    if any(c.text.lower() == "what" and c.dep_ in ("dobj", "nsubj") for c in tok.children):
         return False
     # "fail to mention", "did not say": the text says the claim was not made.
     if tok.dep_ == "xcomp" and tok.head.text.lower().startswith(("fail", "forget", "forgot", "refus")):
