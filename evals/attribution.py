@@ -13,32 +13,15 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field
-
+from evals.schema import GoldSentence, load_gold_attribution
 from sourcewise.types import ProcessedDocument, Voice
 
 GOLD_PATH = Path(__file__).resolve().parent / "data" / "gold_attribution.yaml"
 
 
-class GoldSentence(BaseModel):
-    """One hand label."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    doc_id: str
-    text: str = Field(description="Verbatim opening of the sentence")
-    speaker: str | None = None
-    role: str | None = None
-    voice: Voice
-    conduit: str | None = None
-    note: str | None = None
-
-
 def load_gold(path: Path = GOLD_PATH) -> list[GoldSentence]:
-    """The gold labels, schema-checked."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    return [GoldSentence.model_validate(item) for item in raw]
+    """The gold labels, schema-checked (the schema is shared with the answer evaluation)."""
+    return load_gold_attribution(path)
 
 
 def _tokens(name: str | None) -> set[str]:

@@ -70,7 +70,10 @@ _PRONOUNS = {"he", "she", "they", "him", "her", "them", "his"}
 _RELATIVES = {"who", "which", "that", "whom"}
 _QUOTE_PAIRS = {"“": "”", "«": "»", "‘": "’", '"': '"'}
 _MIN_CLAIM_WORDS = 4  # shorter quotes are mostly scare quotes ("peacekeeping"), not someone's claim
-_ACCORDING_RE = re.compile(r"\b(?i:according to|as per|citing)\s+(?P<x>[^,;:.“”«»‘]+(?:,\s*(?:[A-Z][^,;:.“”«»‘]*))?)")
+# "according to the same Russian agency, INTERFAX, …": an apposition (a short name between commas) belongs to X.
+_ACCORDING_RE = re.compile(
+    r"\b(?i:according to|as per|citing)\s+(?P<x>[^,;:.“”«»‘]+(?:,\s*[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,2}(?=,))?)"
+)
 _NOUN_CUE_RE = re.compile(
     r"\b(?:statements?|requests?|claims?|demands?|remarks?|interview)\s+(?:issued\s+|made\s+)?(?:by|of|with)\s+"
     r"(?P<x>(?:the\s+)?[A-Z][^,;:.“”«»]*)"
@@ -455,7 +458,10 @@ class Attributor:
                     return _Found(previous_media.speaker, None, "carry_over", previous_media.conduit)
                 # "was deemed as initiated by … by the majority of publications of X": the agent is a
                 # "by" phrase hanging off a verb in the clause ("the appeal by X" hangs off a noun).
-                for by in reversed([t for t in verb.subtree if t.lower_ == "by" and t.head.pos_ in ("VERB", "AUX")]):
+                # "described as sabotage by X": the parser may hang "by X" on the noun after "as".
+                bys = [t for t in verb.subtree if t.lower_ == "by" and (
+                    t.head.pos_ in ("VERB", "AUX") or (t.head.dep_ == "pobj" and t.head.head.lower_ == "as"))]
+                for by in reversed(bys):
                     pobj = next((c for c in by.children if c.dep_ == "pobj"), None)
                     if pobj is not None:
                         found = self.resolve(_noun_phrase(doc, pobj))

@@ -70,6 +70,10 @@ class Descriptor(BaseModel):
     pattern: str
     voice: str = Field(description="A voice id, or 'context_government'")
     role: str | None = None
+    fallback: bool = Field(
+        default=False,
+        description="Try only after country words ('the Russian agency X' is a country's media, not a generic one)",
+    )
 
 
 class RegistryFile(BaseModel):
@@ -189,8 +193,8 @@ class Registry:
         countries = self.find_countries(phrase)
         # Role descriptors ("former Prime Minister of Kazakhstan", "political scientist") say more
         # than the country word they may contain; generic government words say less.
-        specific = [d for d in self._descriptors if d[1].voice != CONTEXT_GOVERNMENT]
-        generic = [d for d in self._descriptors if d[1].voice == CONTEXT_GOVERNMENT]
+        specific = [d for d in self._descriptors if not (d[1].fallback or d[1].voice == CONTEXT_GOVERNMENT)]
+        generic = [d for d in self._descriptors if d[1].fallback or d[1].voice == CONTEXT_GOVERNMENT]
         found = self._match_descriptor(phrase, specific, context_country, countries)
         if found:
             return found
