@@ -1,0 +1,116 @@
+"""Ingest into a real (embedded) Chroma store: bad input is reported and loses nothing, re-ingest is
+idempotent, documents dropped from the manifest leave the store, and the CLI says what happened."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ingest.pipeline import ingest_corpus
+from sourcewise.settings import PROJECT_ROOT, Settings
+from vectorstore.embeddings import load_embedder
+from vectorstore.store import KnowledgeStore
+
+SAMPLE = PROJECT_ROOT / "corpus" / "sample"
+
+
+def small_corpus(folder: Path, doc_ids: list[str]) -> Path:
+    """A corpus folder with some of the sample documents and a manifest for them."""
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest = yaml.safe_load((SAMPLE / "manifest.yaml").read_text(encoding="utf-8"))
+    manifest["documents"] = [d for d in manifest["documents"] if d["doc_id"] in doc_ids]
+    for doc in manifest["documents"]:
+        shutil.copy(SAMPLE / doc["file"], folder / doc["file"])
+    (folder / "manifest.yaml").write_text(yaml.safe_dump(manifest, allow_unicode=True), encoding="utf-8")
+    return folder
+
+
+def store_for(settings: Settings) -> KnowledgeStore:
+    return KnowledgeStore.connect(settings, dimension=load_embedder(settings).dimension)
+
+
+@pytest.fixture()
+def settings(tmp_path) -> Settings:
+    return Settings(data_dir=tmp_path / "data")
+
+
+def test_reingest_is_idempotent_and_removed_documents_leave_the_store(tmp_path, settings):
+    corpus = small_corpus(tmp_path / "corpus", ["politiks-troops-quell-protests", "daryo-csto-january-crisis"])
+    first = ingest_corpus(corpus, settings)
+    assert first.ok and first.documents == 2
+    counts = store_for(settings).counts()
+    assert counts == {"documents": 2, "chunks": first.chunks, "sentences": first.sentences}
+
+    again = ingest_corpus(corpus, settings)
+    assert store_for(settings).counts() == counts, "re-ingest must not duplicate anything"
+    assert again.chunks == first.chunks
+
+    manifest = yaml.safe_load((corpus / "manifest.yaml").read_text(encoding="utf-8"))
+    manifest["documents"] = [d for d in manifest["documents"] if d["doc_id"] != "daryo-csto-january-crisis"]
+    (corpus / "manifest.yaml").write_text(yaml.safe_dump(manifest, allow_unicode=True), encoding="utf-8")
+    (corpus / "004_0022a5442dcb9cb3.txt").unlink()
+    third = ingest_corpus(corpus, settings)
+    assert third.removed == ["daryo-csto-january-crisis"]
+    assert store_for(settings).document_ids() == ["politiks-troops-quell-protests"]
+
+
+def test_bad_files_are_named_and_the_rest_is_ingested(tmp_path, settings):
+    corpus = small_corpus(tmp_path / "corpus", ["politiks-troops-quell-protests"])
+    manifest = yaml.safe_load((corpus / "manifest.yaml").read_text(encoding="utf-8"))
+    extra = [
+        ("empty-doc", "empty.txt", b""),
+        ("binary-doc", "photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20),
+        ("latin1-doc", "latin1.txt", "Le caf\u00e9 de la gare a ferm\u00e9.".encode("latin-1")),
+    ]
+    for doc_id, name, raw in extra:
+        (corpus / name).write_bytes(raw)
+        manifest["documents"].append({"doc_id": doc_id, "file": name, "title": doc_id, "publisher": "X", "genre": "news"})
+    manifest["documents"].append({"doc_id": "ghost-doc", "file": "ghost.txt", "title": "g", "publisher": "X", "genre": "news"})
+    (corpus / "stray.txt").write_text("A file nobody listed.", encoding="utf-8")
+    (corpus / "manifest.yaml").write_text(yaml.safe_dump(manifest, allow_unicode=True), encoding="utf-8")
+
+    report = ingest_corpus(corpus, settings)
+    messages = "\n".join(p.message for p in report.problems)
+    assert report.documents == 1 and not report.ok
+    for expected in ("empty.txt", "photo.txt", "latin1.txt", "ghost.txt", "stray.txt"):
+        assert expected in messages
+    assert "not valid UTF-8" in messages and "binary" in messages and "no manifest entry" in messages
+    assert store_for(settings).document_ids() == ["politiks-troops-quell-protests"]
+
+
+def test_a_broken_file_keeps_its_last_good_version(tmp_path, settings):
+    corpus = small_corpus(tmp_path / "corpus", ["politiks-troops-quell-protests"])
+    assert ingest_corpus(corpus, settings).ok
+    (corpus / "002_6812b3a8bd426133.txt").write_bytes(b"\x00\x01\x02" * 100)
+    report = ingest_corpus(corpus, settings)
+    assert not report.ok
+    assert store_for(settings).get_document("politiks-troops-quell-protests") is not None
+
+
+def _cli(args: list[str], data_dir: Path) -> subprocess.CompletedProcess:
+    env = {"SOURCEWISE_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"}
+    return subprocess.run([sys.executable, "-m", "sourcewise.cli", *args], capture_output=True, text=True, env=env, timeout=600)
+
+
+def test_cli_prints_a_summary_and_exits_non_zero_on_problems(tmp_path):
+    corpus = small_corpus(tmp_path / "corpus", ["politiks-troops-quell-protests"])
+    ok = _cli(["ingest", "--corpus", str(corpus), "--quiet"], tmp_path / "data")
+    assert ok.returncode == 0, ok.stderr
+    for word in ("documents 1", "sentences", "chunks", "russian_state", "kazakh_government", "took"):
+        assert word in ok.stdout
+    (corpus / "broken.txt").write_bytes(b"\xff\xfe\x00\x00binary")
+    bad = _cli(["ingest", "--corpus", str(corpus), "--quiet"], tmp_path / "data")
+    assert bad.returncode == 1
+    assert "broken.txt" in bad.stderr
+
+
+def test_cli_reports_a_missing_manifest_plainly(tmp_path):
+    (tmp_path / "empty").mkdir()
+    result = _cli(["ingest", "--corpus", str(tmp_path / "empty"), "--quiet"], tmp_path / "data")
+    assert result.returncode == 2
+    assert "manifest" in result.stderr and "Traceback" not in result.stderr
