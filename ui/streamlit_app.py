@@ -1,0 +1,395 @@
+"""Sourcewise chat: ask about the documents, read the answer as verbatim quotes grouped by voice.
+
+Run with ``streamlit run ui/streamlit_app.py`` (or ``make ui``); the API address comes from
+``SOURCEWISE_API_URL`` (``Settings.api_url``). The app is a plain HTTP client of the API.
+
+Every voice gets its own colour from the Okabe–Ito palette (safe for the common forms of colour
+blindness), its own marker shape and its written label, so that a reader never has to rely on
+colour alone and Russian state claims can never be mistaken for independent reporting.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from dataclasses import dataclass
+from typing import TypedDict
+
+import streamlit as st
+
+from sourcewise.settings import get_settings
+from sourcewise.types import Voice
+from ui.api_client import (
+    MAX_HISTORY_TURNS,
+    Answer,
+    AskFilters,
+    DocumentInfo,
+    Health,
+    HistoryTurn,
+    Quote,
+    Section,
+    SourcewiseAPIError,
+    SourcewiseClient,
+)
+
+logger = logging.getLogger(__name__)
+
+#: How much of a very long paragraph to show on each side of a quote.
+CONTEXT_CHARS = 700
+
+
+@dataclass(frozen=True)
+class VoiceStyle:
+    """How one voice looks: colour (never alone), a marker of distinct shape, and a short note."""
+
+    colour: str
+    marker: str
+    note: str
+
+
+# Okabe & Ito (2008) palette; vermillion is kept for Russian state sources only. Markers are plain
+# geometric characters (every text font has them; emoji fonts are often missing on servers and
+# kiosks), each a different shape, so the voice still shows in greyscale and in the filter list.
+VOICE_STYLES: dict[str, VoiceStyle] = {
+    Voice.RUSSIAN_STATE.value: VoiceStyle("#D55E00", "▲", "state voice: Russian government or state media"),
+    Voice.KAZAKH_GOVERNMENT.value: VoiceStyle("#0072B2", "■", "state voice: Kazakh government"),
+    Voice.CSTO.value: VoiceStyle("#E69F00", "◆", "intergovernmental body: the CSTO"),
+    Voice.FOREIGN_GOVERNMENT.value: VoiceStyle("#CC79A7", "●", "state voice: another government"),
+    Voice.OPPOSITION.value: VoiceStyle("#F0E442", "★", "Kazakh opposition, exiles and activists"),
+    Voice.INDEPENDENT.value: VoiceStyle("#009E73", "✎", "independent reporting, analysis and opinion"),
+    Voice.UNATTRIBUTED.value: VoiceStyle("#999999", "?", "claims the text gives to no identifiable source"),
+}
+#: How to name an outlet's own sentences, by genre.
+OWN_TEXT = {"news": "the outlet's own reporting", "analysis": "the outlet's own analysis", "opinion": "opinion piece"}
+
+UNKNOWN_STYLE = VoiceStyle("#999999", "◇", "")
+
+
+class ChatTurn(TypedDict, total=False):
+    """One entry of the chat history kept in ``st.session_state``."""
+
+    role: str  # "user" or "assistant"
+    content: str  # the question, or the answer's overview
+    answer: Answer | None  # the API's answer (assistant turns that succeeded)
+    error: str | None  # what went wrong (assistant turns that failed)
+    filters: AskFilters  # the filters the question was asked with (user turns)
+
+
+# -- pure helpers (unit-tested without Streamlit) -----------------------------------------------
+
+
+def style_for(voice: str) -> VoiceStyle:
+    """The style of ``voice``; an unknown voice (a newer API) still renders, in grey."""
+    return VOICE_STYLES.get(voice, UNKNOWN_STYLE)
+
+
+def voice_label(voice: str) -> str:
+    """The human label of a voice id, e.g. ``Russian state sources``."""
+    try:
+        return Voice(voice).label
+    except ValueError:
+        return voice.replace("_", " ").capitalize()
+
+
+def escape_markdown(text: str) -> str:
+    """Escape characters that Streamlit markdown would format (including ``$`` for LaTeX)."""
+    return re.sub(r"([\\`*_\[\]<>#$~|])", r"\\\1", text)
+
+
+def escape_html(text: str) -> str:
+    """HTML-escape text and keep its line breaks (no blank line may end the HTML block)."""
+    return html.escape(text, quote=True).replace("\r", "").replace("\n", "<br>")
+
+
+def history_for_api(turns: list[ChatTurn]) -> list[HistoryTurn]:
+    """The earlier turns the API needs for follow-ups: questions and the overviews that answered them.
+
+    A question whose answer failed is left out together with its error: the API never answered it.
+    Only the most recent 20 items are sent (the API's limit).
+    """
+    history: list[HistoryTurn] = []
+    for index, turn in enumerate(turns):
+        if turn.get("role") == "user":
+            reply = turns[index + 1] if index + 1 < len(turns) else None
+            if reply is not None and reply.get("answer") is not None:
+                history.append({"role": "user", "content": turn.get("content", "")})
+        elif turn.get("answer") is not None:
+            history.append({"role": "assistant", "content": turn["answer"]["answer"]})
+    return history[-MAX_HISTORY_TURNS:]
+
+
+def paragraph_around(text: str, start: int, end: int, limit: int = CONTEXT_CHARS) -> tuple[str, str, str]:
+    """The paragraph holding ``text[start:end]``, split as (before, quote, after).
+
+    A paragraph runs between line breaks; a very long one is cut to ``limit`` characters on each
+    side of the quote, marked with an ellipsis.
+    """
+    para_start = text.rfind("\n", 0, start) + 1
+    para_end = text.find("\n", end)
+    if para_end == -1:
+        para_end = len(text)
+    before = text[para_start:start]
+    after = text[end:para_end]
+    if len(before) > limit:
+        before = "…" + before[-limit:]
+    if len(after) > limit:
+        after = after[:limit] + "…"
+    return before, text[start:end], after
+
+
+def locate_quote(text: str, quote: Quote) -> tuple[int, int] | None:
+    """Where the quote is in ``text``: its offsets, or where its words are if the offsets drifted."""
+    start, end = quote["start"], quote["end"]
+    if 0 <= start <= end <= len(text) and text[start:end] == quote["text"]:
+        return start, end
+    found = text.find(quote["text"])
+    if found >= 0:
+        logger.warning("Quote %s offsets do not match document %s; found it by search", quote["id"],
+                       quote["source"]["doc_id"])
+        return found, found + len(quote["text"])
+    return None
+
+
+def section_heading_html(section: Section) -> str:
+    """The heading of a voice's block: marker, label, what the voice is, how many quotes."""
+    style = style_for(section["voice"])
+    label = section.get("label") or voice_label(section["voice"])
+    count = len(section["quotes"])
+    note = f' <span class="sw-note">— {escape_html(style.note)}</span>' if style.note else ""
+    return (
+        f'<div class="sw-voice sw-voice-{escape_html(section["voice"])}" '
+        f'style="border-left:8px solid {style.colour};background:{style.colour}22;'
+        f'padding:.35rem .75rem;margin:1rem 0 .35rem 0;border-radius:.25rem;">'
+        f'<span class="sw-marker" aria-hidden="true" style="color:{style.colour};text-shadow:0 0 1px rgba(0,0,0,.55);">{style.marker}</span> '
+        f"<strong>{escape_html(label)}</strong>{note} "
+        f'<span class="sw-count">· {count} quote{"s" if count != 1 else ""}</span></div>'
+    )
+
+
+def quote_html(quote: Quote, section: Section) -> str:
+    """A quote in its voice's colour, with speaker, role, outlet, date and link."""
+    style = style_for(section["voice"])
+    label = section.get("label") or voice_label(section["voice"])
+    speaker, source = quote["speaker"], quote["source"]
+    if speaker.get("name") and speaker["name"] == source.get("publisher"):
+        # The outlet's own words: say which kind of text rather than repeat the outlet's name.
+        who = f"<em>{OWN_TEXT.get(source.get('genre', ''), 'own text')}</em>"
+    else:
+        who = f"<strong>{escape_html(speaker['name'])}</strong>" if speaker.get("name") else "<em>unnamed source</em>"
+        if speaker.get("role"):
+            who += f", {escape_html(speaker['role'])}"
+    if quote.get("conduit"):
+        # The claim reached the document through someone else (e.g. a wire agency): say so.
+        who += f" · via {escape_html(str(quote['conduit']))}"
+    where = [f"<strong>{escape_html(source['publisher'])}</strong>"]
+    if source.get("title"):
+        where.append(f"“{escape_html(source['title'])}”")
+    if source.get("published"):
+        where.append(escape_html(str(source["published"])))
+    if source.get("url") and re.match(r"^https?://", source["url"]):
+        where.append(
+            f'<a href="{html.escape(source["url"], quote=True)}" target="_blank" rel="noopener noreferrer">link</a>'
+        )
+    return (
+        f'<div class="sw-quote" style="border-left:4px solid {style.colour};padding:.3rem .8rem;'
+        f'margin:.35rem 0 .15rem 1rem;">'
+        f'<div class="sw-quote-text">“{escape_html(quote["text"])}”</div>'
+        f'<div class="sw-quote-meta" style="font-size:.85rem;opacity:.85;">'
+        f'<span class="sw-marker" aria-hidden="true" style="color:{style.colour};text-shadow:0 0 1px rgba(0,0,0,.55);">{style.marker}</span> '
+        f"{escape_html(label)} · {who} · {' · '.join(where)}</div></div>"
+    )
+
+
+def context_html(before: str, quote: str, after: str) -> str:
+    """The paragraph around a quote, escaped, with the quote highlighted."""
+    return (
+        '<div class="sw-context" style="font-size:.92rem;line-height:1.5;">'
+        f"{escape_html(before)}<mark>{escape_html(quote)}</mark>{escape_html(after)}</div>"
+    )
+
+
+# -- API access, cached per API address ---------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False)
+def get_client(api_url: str) -> SourcewiseClient:
+    """One HTTP client (connection pool) per API address, shared by all sessions."""
+    return SourcewiseClient(api_url)
+
+
+# Errors are raised, not returned, so that Streamlit does not cache them: a restarted API is
+# picked up on the next run.
+@st.cache_data(ttl=15, show_spinner=False)
+def fetch_health(api_url: str) -> Health:
+    """``GET /healthz``, cached briefly."""
+    return get_client(api_url).health()
+
+
+@st.cache_data(ttl=120, show_spinner=False)
+def fetch_documents(api_url: str) -> list[DocumentInfo]:
+    """``GET /v1/documents``, cached for two minutes."""
+    return get_client(api_url).documents()
+
+
+@st.cache_data(ttl=600, max_entries=256, show_spinner=False)
+def fetch_document_text(api_url: str, doc_id: str) -> str:
+    """The cleaned text of a document (offsets refer to it), cached."""
+    return get_client(api_url).document(doc_id)["text"]
+
+
+# -- rendering -----------------------------------------------------------------------------------
+
+
+def show_context(api_url: str, quote: Quote) -> None:
+    """Inside an expander: the paragraph of the document around the quote, highlighted."""
+    try:
+        text = fetch_document_text(api_url, quote["source"]["doc_id"])
+    except SourcewiseAPIError as error:
+        st.caption(f"The surrounding text is unavailable: {error.message}")
+        return
+    span = locate_quote(text, quote)
+    if span is None:
+        st.caption("The document's current text no longer contains this quote (the index may be out of date).")
+        return
+    st.markdown(context_html(*paragraph_around(text, *span)), unsafe_allow_html=True)
+    st.caption(f"Characters {span[0]}–{span[1]} of the document's cleaned text.")
+
+
+def show_answer(answer: Answer, api_url: str, turn_key: str) -> None:
+    """The overview, then one block per voice in API order, each quote with its context."""
+    if not answer.get("supported"):
+        st.info(answer.get("answer") or "The sources hold nothing that answers this question.")
+        return
+    st.markdown(answer["answer"].replace("$", r"\$"))
+    for section in answer["sections"]:
+        st.markdown(section_heading_html(section), unsafe_allow_html=True)
+        for quote in section["quotes"]:
+            st.markdown(quote_html(quote, section), unsafe_allow_html=True)
+            title = escape_markdown(quote["source"].get("title") or quote["source"]["doc_id"])
+            with st.expander(f"Context in “{title}”", key=f"ctx-{turn_key}-{quote['id']}"):
+                show_context(api_url, quote)
+
+
+def show_error(message: str) -> None:
+    """An API failure, shown plainly."""
+    st.error(message, icon=":material/error:")
+
+
+def show_turn(turn: ChatTurn, api_url: str, turn_key: str) -> None:
+    """Replay one stored turn of the chat."""
+    with st.chat_message(turn["role"]):
+        if turn["role"] == "user":
+            st.markdown(escape_markdown(turn.get("content", "")))
+            filters = turn.get("filters") or {}
+            if filters:
+                shown = [voice_label(v) for v in filters.get("voices", [])] + filters.get("publishers", [])
+                st.caption("Filtered to: " + escape_markdown(", ".join(shown)))
+        elif turn.get("error"):
+            show_error(turn["error"])
+        elif turn.get("answer") is not None:
+            show_answer(turn["answer"], api_url, turn_key)
+
+
+def sidebar(api_url: str) -> AskFilters:
+    """API address and health, filters, and the list of documents; returns the chosen filters."""
+    with st.sidebar:
+        st.header("Sourcewise")
+        st.caption(f"API: `{api_url}`")
+        try:
+            health = fetch_health(api_url)
+            st.success(f"API is up: {health['documents']} documents, {health['chunks']} chunks indexed.")
+        except SourcewiseAPIError as error:
+            st.error(error.message)
+
+        try:
+            documents = fetch_documents(api_url)
+        except SourcewiseAPIError as error:
+            documents = []
+            logger.info("Documents unavailable: %s", error.message)
+
+        st.subheader("Filters")
+        voices = st.multiselect(
+            "Voices",
+            options=[voice.value for voice in Voice],
+            format_func=lambda v: f"{style_for(v).marker} {voice_label(v)}",
+            placeholder="All voices",
+            key="voice_filter",
+        )
+        publishers = st.multiselect(
+            "Publishers",
+            options=sorted({doc["publisher"] for doc in documents}),
+            placeholder="All publishers",
+            key="publisher_filter",
+        )
+        if st.button("New chat", icon=":material/restart_alt:"):
+            st.session_state.turns = []
+
+        st.subheader(f"Documents ({len(documents)})")
+        for doc in documents:
+            st.markdown(
+                f"**{escape_markdown(doc['title'])}**  \n"
+                f"{escape_markdown(doc['publisher'])} · {escape_markdown(doc['genre'])}"
+            )
+    filters: AskFilters = {}
+    if voices:
+        filters["voices"] = list(voices)
+    if publishers:
+        filters["publishers"] = list(publishers)
+    return filters
+
+
+def ask(api_url: str, question: str, history: list[HistoryTurn], filters: AskFilters) -> ChatTurn:
+    """Ask the API; the assistant turn holds either the answer or a message a person can act on."""
+    try:
+        answer = get_client(api_url).ask(question, history=history, filters=filters or None)
+    except SourcewiseAPIError as error:
+        if error.unreachable:
+            return {"role": "assistant", "content": "", "error": error.message, "answer": None}
+        return {
+            "role": "assistant",
+            "content": "",
+            "error": f"The Sourcewise API could not answer: {error.message}",
+            "answer": None,
+        }
+    return {"role": "assistant", "content": answer["answer"], "answer": answer, "error": None}
+
+
+def main() -> None:
+    """The app: sidebar, replayed history, then the chat input."""
+    st.set_page_config(page_title="Sourcewise", page_icon=":material/format_quote:", layout="wide")
+    api_url = get_settings().api_url.rstrip("/")
+    if "turns" not in st.session_state:
+        st.session_state.turns = []
+    filters = sidebar(api_url)
+
+    st.title("Sourcewise")
+    st.caption(
+        "Answers made of verbatim quotes, grouped by who makes each claim "
+        "(the voice), not by who printed it."
+    )
+    turns: list[ChatTurn] = st.session_state.turns
+    for index, turn in enumerate(turns):
+        show_turn(turn, api_url, str(index))
+
+    prompt = st.chat_input("Ask about the documents, e.g. “Why were CSTO troops sent to Kazakhstan?”",
+                           max_chars=2000)
+    if prompt is None or not prompt.strip():
+        return
+    question = prompt.strip()
+    history = history_for_api(turns)
+    user_turn: ChatTurn = {"role": "user", "content": question, "filters": filters}
+    turns.append(user_turn)
+    show_turn(user_turn, api_url, str(len(turns) - 1))
+    with st.chat_message("assistant"):
+        with st.spinner("Reading the sources…"):
+            reply = ask(api_url, question, history, filters)
+        turns.append(reply)
+        if reply.get("error"):
+            show_error(reply["error"])
+        else:
+            show_answer(reply["answer"], api_url, str(len(turns) - 1))
+
+
+if __name__ == "__main__":
+    main()
