@@ -12,7 +12,7 @@ export ANONYMIZED_TELEMETRY := False
 PORT ?= 8000
 UI_PORT ?= 8501
 
-.PHONY: install index api ui run test eval bench browser-deps clean
+.PHONY: install index api ui run test eval bench browser-deps clean slack-bot slack-bot-socket
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,13 @@ api: install
 
 ui: install
 	$(BIN)/streamlit run ui/streamlit_app.py --server.port $(UI_PORT) --server.headless true
+
+# The Slack bot (needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET; see the README).
+slack-bot: install
+	$(BIN)/python -m ui.slack_bot --http --port $${SLACK_PORT:-3000}
+
+slack-bot-socket: install
+	$(BIN)/python -m ui.slack_bot --socket
 
 run: index
 	$(BIN)/sourcewise run --port $(PORT) --ui-port $(UI_PORT)

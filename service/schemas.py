@@ -1,0 +1,199 @@
+"""Public request and response models of the v1 API (``API.md``).
+
+These are the contract that the web UI, the Slack bot and outside scripts rely on; they are kept
+apart from the storage types of :mod:`sourcewise.types` so that the store can change without the
+API changing. Fields may be added; none may be renamed or dropped without a new version prefix.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from sourcewise.types import Genre, Voice
+
+#: Longest question accepted, in characters after trimming.
+MAX_QUESTION_CHARS = 2000
+#: Most earlier chat turns accepted with a question.
+MAX_HISTORY_TURNS = 20
+#: Longest single earlier turn accepted; assistant answers can be long, but not unbounded.
+MAX_TURN_CHARS = 20_000
+#: Quotes returned when the request does not say.
+DEFAULT_TOP_K = 10
+MAX_TOP_K = 50
+
+Question = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUESTION_CHARS)
+]
+
+
+# ------------------------------------------------------------------------------------ request
+
+
+class HistoryTurn(BaseModel):
+    """One earlier turn of the chat."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: Literal["user", "assistant"] = Field(description="Who wrote the turn: 'user' or 'assistant'")
+    content: str = Field(max_length=MAX_TURN_CHARS, description="What was written")
+
+
+class AskFilters(BaseModel):
+    """Restricts the quotes to some voices, publishers or documents (empty means no restriction)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    voices: list[Voice] = Field(
+        default_factory=list, description="Only quotes whose speaker has one of these voices"
+    )
+    publishers: list[str] = Field(
+        default_factory=list, description="Only quotes from documents printed by these publishers (exact names)"
+    )
+    doc_ids: list[str] = Field(default_factory=list, description="Only quotes from these documents")
+
+    @field_validator("voices", "publishers", "doc_ids", mode="before")
+    @classmethod
+    def _null_is_empty(cls, value: Any) -> Any:
+        # Clients that serialise "no filter" as null mean the same as an empty list.
+        return [] if value is None else value
+
+    def is_empty(self) -> bool:
+        """True when nothing is filtered."""
+        return not (self.voices or self.publishers or self.doc_ids)
+
+
+class AskRequest(BaseModel):
+    """Body of ``POST /v1/ask`` (and ``POST /v1/ask/slack``)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"question": "What did Russian state media say about the unrest?", "top_k": 8},
+                {
+                    "question": "And what did the CSTO say about it?",
+                    "history": [
+                        {"role": "user", "content": "Why were troops sent?"},
+                        {"role": "assistant", "content": "Sources differ on the reasons ..."},
+                    ],
+                    "filters": {"voices": ["csto"]},
+                },
+            ]
+        },
+    )
+
+    question: Question = Field(description="The question, 1 to 2,000 characters after trimming")
+    history: list[HistoryTurn] = Field(
+        default_factory=list,
+        max_length=MAX_HISTORY_TURNS,
+        description="Earlier turns of the chat, oldest first, so that follow-ups are understood",
+    )
+    top_k: int = Field(default=DEFAULT_TOP_K, ge=1, le=MAX_TOP_K, description="The most quotes to return")
+    filters: AskFilters = Field(default_factory=AskFilters, description="Restrict the quotes")
+
+    @field_validator("history", "filters", "top_k", mode="before")
+    @classmethod
+    def _null_is_default(cls, value: Any, info: Any) -> Any:
+        # An explicit null means "not given": use the default rather than refuse the request.
+        if value is None:
+            return {"history": [], "filters": {}, "top_k": DEFAULT_TOP_K}[info.field_name]
+        return value
+
+
+# ----------------------------------------------------------------------------------- response
+
+
+class SpeakerOut(BaseModel):
+    """Who makes the claim, and with which voice."""
+
+    name: str | None = Field(description="The speaker's name, null when the text names none")
+    role: str | None = Field(description="Role or description, e.g. 'Kremlin spokesman'")
+    voice: Voice = Field(description="The voice of the claim")
+
+
+class SourceOut(BaseModel):
+    """The document a quote comes from."""
+
+    doc_id: str = Field(description="Document id (GET /v1/documents/{doc_id} gives its text)")
+    title: str = Field(description="Title of the document")
+    publisher: str = Field(description="The outlet that printed the document")
+    author: str | None = Field(description="Author, null when not given")
+    published: str | None = Field(description="Publication date (ISO 8601, may be a month), null when unknown")
+    url: str | None = Field(description="Where it was published, null when unknown")
+    genre: Genre = Field(description="news, analysis or opinion")
+
+
+class QuoteOut(BaseModel):
+    """A verbatim span of a document, with who says it and where it was printed."""
+
+    id: str = Field(description="Unique within the response")
+    text: str = Field(description="Verbatim span of the document's cleaned text")
+    start: int = Field(description="Offset of the first character in the document's text")
+    end: int = Field(description="Offset after the last character: document.text[start:end] == text")
+    speaker: SpeakerOut = Field(description="Who makes the claim")
+    source: SourceOut = Field(description="Where the claim was printed")
+    score: float = Field(description="Relevance to the question; higher is more relevant")
+    conduit: str | None = Field(
+        default=None, description="The outlet or body that relayed the claim, when it is not the speaker"
+    )
+
+
+class AnswerSection(BaseModel):
+    """The quotes of one voice."""
+
+    voice: Voice = Field(description="The voice of every quote in the section")
+    label: str = Field(description="A human label for the voice")
+    quotes: list[QuoteOut] = Field(description="Quotes, most relevant first")
+
+
+class AskResponse(BaseModel):
+    """Body of a ``POST /v1/ask`` answer."""
+
+    question: str = Field(description="The question as received (trimmed)")
+    supported: bool = Field(description="False when the corpus holds nothing that answers the question")
+    answer: str = Field(description="Markdown overview made only of what the quotes say, each claim attributed")
+    sections: list[AnswerSection] = Field(description="One section per voice present, in API voice order")
+
+
+class SlackAnswer(BaseModel):
+    """Body of a ``POST /v1/ask/slack`` answer: a Block Kit message and the answer it renders."""
+
+    text: str = Field(description="Plain-text fallback for notifications")
+    blocks: list[dict[str, Any]] = Field(description="Slack Block Kit blocks")
+    answer: AskResponse = Field(description="The same answer as POST /v1/ask gives")
+
+
+class DocumentSummary(BaseModel):
+    """A document as listed by ``GET /v1/documents``."""
+
+    doc_id: str = Field(description="Stable document id")
+    title: str = Field(description="Title of the document")
+    publisher: str = Field(description="The outlet that printed the document")
+    author: str | None = Field(description="Author, null when not given")
+    published: str | None = Field(description="Publication date, null when unknown")
+    url: str | None = Field(description="Where it was published, null when unknown")
+    genre: Genre = Field(description="news, analysis or opinion")
+    outlet_voice: Voice = Field(description="Voice of the outlet's own sentences")
+
+
+class DocumentDetail(DocumentSummary):
+    """A document with the cleaned text that quote offsets refer to."""
+
+    text: str = Field(description="The cleaned text; quote offsets refer to it")
+
+
+class Health(BaseModel):
+    """Body of ``GET /healthz``."""
+
+    status: Literal["ok", "unavailable"] = Field(description="'ok' when questions can be answered")
+    documents: int = Field(description="Documents in the index")
+    chunks: int = Field(description="Chunks in the index")
+    detail: str | None = Field(default=None, description="When unavailable: why, and what to run or check")
+
+
+class ErrorBody(BaseModel):
+    """Body of every error answer."""
+
+    detail: Any = Field(description="What went wrong and what to do about it")
