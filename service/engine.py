@@ -27,7 +27,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
@@ -43,6 +43,8 @@ from service.schemas import (
     SourceOut,
     SpeakerOut,
 )
+from service.figures import AskedFigure, asked_figure, figures_in
+from service.overview import compose_answer
 from sourcewise.settings import Settings
 from sourcewise.types import Chunk, ProcessedDocument, Sentence, Voice
 from vectorstore.embeddings import Embedder, load_embedder
@@ -87,8 +89,6 @@ FIGURE_QUOTES = 4
 FOLLOW_UP_OWN_WEIGHT = 0.5
 #: At most this many sentences are joined into one quote.
 MAX_SPAN_SENTENCES = 3
-#: Words of the top quote shown in the overview line of a voice.
-EXCERPT_WORDS = 28
 
 NOT_ANSWERED = (
     "The documents do not answer this question: no passage in the indexed sources is relevant "
@@ -449,6 +449,10 @@ class AnswerEngine:
         def joins(neighbour: Sentence | None, current: Sentence) -> bool:
             if neighbour is None or neighbour.index in taken or len(members) >= MAX_SPAN_SENTENCES:
                 return False
+            # A quote never runs over a paragraph break (a heading and the next paragraph are two things).
+            first, second = sorted((neighbour, current), key=lambda s: s.index)
+            if "\n" in self.documents[anchor.doc_id].text[first.end : second.start]:
+                return False
             if _speaker_key(neighbour) != _speaker_key(current):
                 return False
             if neighbour.index in chosen_here:
@@ -505,285 +509,6 @@ def follow_up_context(question: str, history: Sequence[HistoryTurn]) -> str:
     if not (_FOLLOW_UP_CUE.search(question) or len(tokenize(question)) <= _SHORT_QUESTION_WORDS):
         return ""
     return user_turns[-1]
-
-
-# ---------------------------------------------------------------------------- overview (answer)
-
-
-def compose_answer(sections: Sequence[AnswerSection], question: str) -> str:
-    """The markdown overview: one attributed line per voice, then figures that differ by source.
-
-    Made only of the quotes: each line names who says it and under which voice and carries a
-    verbatim excerpt in quotation marks, so a state source's claim is always shown as its claim.
-    """
-    lines = [f"Here is what the sources say, by who makes the claim ({_count_quotes(sections)}):", ""]
-    for section in sections:
-        speakers = _speaker_labels(section.quotes)
-        shown = ", ".join(speakers[:3]) + (f" and {len(speakers) - 3} more" if len(speakers) > 3 else "")
-        excerpt = _excerpt(section.quotes[0].text)
-        lines.append(f"- **{section.label}** — {shown}: “{excerpt}”")
-    differing = differing_figures(sections, question)
-    if differing:
-        lines += ["", "Figures differ by source:"]
-        lines += [f"- {figure} — {speaker}" for figure, speaker in differing]
-    return "\n".join(lines)
-
-
-def _count_quotes(sections: Sequence[AnswerSection]) -> str:
-    quotes = sum(len(s.quotes) for s in sections)
-    return f"{quotes} quote{'s' if quotes != 1 else ''} from {len(sections)} voice{'s' if len(sections) != 1 else ''}"
-
-
-def _speaker_name(quote: QuoteOut) -> str:
-    """Who says it: the speaker's name or role; for an outlet's own sentences, the outlet."""
-    speaker = quote.speaker
-    name = speaker.name or speaker.role
-    if name is None:
-        return "unnamed sources" if speaker.voice is Voice.UNATTRIBUTED else quote.source.publisher
-    return name
-
-
-def _speaker_label(quote: QuoteOut) -> str:
-    """'TASS (reported in Daryo)'; 'Mary Dejevsky (spiked)' for an author; the outlet for its own reporting."""
-    name = _speaker_name(quote)
-    publisher = quote.source.publisher
-    if name == publisher:
-        return name
-    if name == quote.source.author:
-        return f"{name} ({publisher})"
-    return f"{name} (reported in {publisher})"
-
-
-def _speaker_labels(quotes: Sequence[QuoteOut]) -> list[str]:
-    """One label per speaker, naming every outlet that printed them: 'CSTO (reported in A and B)'."""
-    outlets: dict[str, list[str]] = {}
-    own: dict[str, bool] = {}
-    for quote in quotes:
-        name = _speaker_name(quote)
-        publisher = quote.source.publisher
-        own[name] = own.get(name, False) or name == publisher
-        if name != publisher and publisher not in outlets.setdefault(name, []):
-            outlets[name].append(publisher)
-    labels: list[str] = []
-    for name, printed_in in ((n, outlets.get(n, [])) for n in own):
-        if not printed_in:
-            labels.append(name)
-            continue
-        authored = any(q.source.author == name for q in quotes if _speaker_name(q) == name)
-        where = " and ".join(printed_in)
-        labels.append(f"{name} ({where})" if authored else f"{name} (reported in {where})")
-    return labels
-
-
-_QUOTE_MARKS = "\"'“”‘’«»„"
-
-
-def _excerpt(text: str) -> str:
-    """The first words of a quote, verbatim, with an ellipsis when cut (outer quotation marks dropped)."""
-    words = text.split()
-    cut = len(words) > EXCERPT_WORDS
-    excerpt = " ".join(words[:EXCERPT_WORDS])
-    # The overview puts its own marks around the excerpt; the quote's own would double them.
-    excerpt = excerpt.strip(_QUOTE_MARKS).strip()
-    if cut:
-        excerpt = excerpt.rstrip(",;:") + " …"
-    return excerpt
-
-
-def _unique(items: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(items))
-
-
-# ------------------------------------------------------------------------------------ figures
-
-_MONTHS = (
-    "january|february|march|april|may|june|july|august|september|october|november|december|"
-    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
-)
-_DATE = re.compile(
-    rf"\b(?:(?P<m1>{_MONTHS})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{_MONTHS})\b)(?!\d)",
-    re.IGNORECASE,
-)
-_NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
-    "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "a": 1, "half": 0.5,
-}
-_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
-_NUMBER = re.compile(
-    r"(?<![\w.,])(?P<digits>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(?P<scale>thousand|million))?(?![\w])"
-    r"|\b(?P<words>(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
-    r"thirty|forty|fifty|sixty|seventy|eighty|ninety|a|half|and)[\s-]+){1,4}(?:hundred|thousand|million))\b",
-    re.IGNORECASE,
-)
-# Up to three words after a number, stopping at a function word or punctuation ("164 killed in" -> "164 killed").
-_WORDS_AFTER = re.compile(
-    r"[ \t]*(?:[-–][ \t]*)?(?P<words>(?:(?!(?:in|on|at|of|and|or|to|by|for|from|with|as|the|a|an|were|was|had|have|has|would|will)\b)[^\W\d_]+[ \t]*){1,4})",
-    re.IGNORECASE,
-)
-# Questions that ask for a figure; only then are figures compared (a timeline is not a disagreement).
-_ASKS_COUNT = re.compile(r"\bhow (?:many|much|large|big)\b|\bnumber of\b|\bfigures?\b|\btoll\b|\bsize\b", re.I)
-_ASKS_DATE = re.compile(r"\bwhen\b|\bwhat date\b|\bwhich date\b|\bby what\b|\bhow long\b|\bdates?\b", re.I)
-_YEAR = re.compile(r"^(?:19|20)\d\d$")
-# Nouns that count the same thing in news of conflicts: troops by any name, the dead by any name.
-_UNIT_CLASSES = {
-    **dict.fromkeys(
-        "troop soldier servicemen serviceman peacekeeper paratrooper paratroop personnel military force fighter".split(), "troops"
-    ),
-    **dict.fromkeys("people person dead death victim killed casualty fatality civilian".split(), "people"),
-    **dict.fromkeys("injured wounded hurt injury".split(), "injured"),
-    **dict.fromkeys("day week month hour".split(), "duration"),
-}
-_UNIT_CLASS_NAMES = frozenset(_UNIT_CLASSES.values())
-_OUTCOME_WORDS = frozenset("killed dead died injured wounded hurt".split())
-
-
-@dataclass(frozen=True)
-class AskedFigure:
-    """The kind of figure a question asks for: a count (of what, when the question says) or a date."""
-
-    kind: Literal["count", "date"]
-    unit: str | None = None
-
-
-def asked_figure(question: str) -> AskedFigure | None:
-    """What figure ``question`` asks for ("how many soldiers" -> a count of troops), or None."""
-    if _ASKS_COUNT.search(question):
-        units = [_unit_class(word) for word in re.findall(r"[^\W\d_]+", question)]
-        known = [unit for unit in units if unit in _UNIT_CLASS_NAMES]
-        return AskedFigure("count", known[0] if known else None)
-    if _ASKS_DATE.search(question):
-        return AskedFigure("date")
-    return None
-
-
-def figures_in(text: str, asked: AskedFigure) -> list[tuple[str, float, str]]:
-    """Figures of the asked kind in ``text``: (what is counted, value, figure as printed)."""
-    if asked.kind == "date":
-        return [("date", value, printed) for value, printed in _dates(text)]
-    counts = _counts(text)
-    if asked.unit is not None:
-        return [c for c in counts if c[0] == asked.unit]
-    return [c for c in counts if c[0] != "duration"]
-
-
-def differing_figures(sections: Sequence[AnswerSection], question: str) -> list[tuple[str, str]]:
-    """``(figure as printed, speaker)`` for each figure, when speakers give different ones.
-
-    Only figures of the kind the question asks for are compared (counts of troops for "how many
-    troops", dates for "when"), and only when at least two different speakers give at least two
-    different values: a figure repeated by everyone is no disagreement.
-    """
-    asked = asked_figure(question)
-    if asked is None:
-        return []
-    groups: dict[str, list[tuple[float, str, str]]] = defaultdict(list)
-    for section in sections:
-        for quote in section.quotes:
-            speaker = _speaker_label(quote)
-            for unit, value, printed in figures_in(quote.text, asked):
-                groups[unit].append((value, printed, speaker))
-    listed: list[tuple[str, str]] = []
-    for figures in groups.values():
-        values = {value for value, _, _ in figures}
-        speakers = {speaker for _, _, speaker in figures}
-        if len(values) < 2 or len(speakers) < 2:
-            continue
-        for _, printed, speaker in sorted(figures, key=lambda f: f[0]):
-            if (printed, speaker) not in listed:
-                listed.append((printed, speaker))
-    return listed
-
-
-def _dates(text: str) -> list[tuple[float, str]]:
-    """Month-day dates in ``text`` as (sortable value, text as printed)."""
-    found = []
-    months = _MONTHS.split("|")
-    for match in _DATE.finditer(text):
-        month = (match.group("m1") or match.group("m2")).lower()
-        day = int(match.group("d1") or match.group("d2"))
-        if not 1 <= day <= 31:
-            continue
-        number = _month_number(month, months)
-        found.append((number * 100 + day, match.group(0)))
-    return found
-
-
-def _month_number(month: str, months: list[str]) -> int:
-    full = months[:12]
-    for i, name in enumerate(full, start=1):
-        if name.startswith(month[:3]):
-            return i
-    return 0
-
-
-def _counts(text: str) -> list[tuple[str, float, str]]:
-    """Quantities in ``text`` (not years, not dates) as (what is counted, value, figure and noun as printed)."""
-    date_spans = [m.span() for m in _DATE.finditer(text)]
-    found = []
-    for match in _NUMBER.finditer(text):
-        if any(s <= match.start() < e for s, e in date_spans):
-            continue
-        if match.group("digits"):
-            digits = match.group("digits")
-            if _YEAR.match(digits) and not match.group("scale"):
-                continue
-            value = float(digits.replace(",", ""))
-            if match.group("scale"):
-                value *= _SCALES[match.group("scale").lower()]
-        else:
-            value = _word_number(match.group("words"))
-            if value is None:
-                continue
-        after = _WORDS_AFTER.match(text, match.end())
-        words = after.group("words").split() if after else []
-        printed = " ".join([match.group(0), *words])
-        # The counted noun is the first known one or the first plural ("12 security forces", "70 planes").
-        head = next((w for w in words if _unit_class(w) in _UNIT_CLASS_NAMES or _unit_class(w) != w.lower()), None)
-        unit_class = _unit_class(head or (words[0] if words else ""))
-        # What happened to them decides what is counted: "3,000 people injured" counts the injured,
-        # "12 security forces personnel killed" the dead.
-        outcomes = {_UNIT_CLASSES[w.lower()] for w in words if w.lower() in _OUTCOME_WORDS}
-        if outcomes and unit_class in ("troops", "people", "injured"):
-            unit_class = "injured" if "injured" in outcomes else "people"
-        if unit_class not in _UNIT_CLASS_NAMES:
-            # "peacekeepers would number about 2,500": the counted noun may come shortly before.
-            before = re.findall(r"[^\W\d_]+", text[max(0, match.start() - 60) : match.start()])[-6:]
-            known = [(word, _unit_class(word)) for word in reversed(before) if _unit_class(word) in _UNIT_CLASS_NAMES]
-            if known:
-                unit_class = known[0][1]
-                printed = f"{printed} ({known[0][0]})"
-        found.append((unit_class, value, printed))
-    return found
-
-
-def _unit_class(unit: str) -> str:
-    """What a count counts, so that '10 days' is never compared with '2,500 soldiers'."""
-    word = unit.lower()
-    if word.endswith("ies") and len(word) > 4:
-        word = word[:-3] + "y"
-    elif word.endswith("s") and len(word) > 3:
-        word = word[:-1]
-    return _UNIT_CLASSES.get(word, word)
-
-
-def _word_number(words: str) -> float | None:
-    """'three thousand' -> 3000, 'two and a half thousand' -> 2500; None when it is not a number."""
-    total = 0.0
-    current = 0.0
-    parts = [w for w in re.split(r"[\s-]+", words.lower()) if w and w != "and"]
-    for i, word in enumerate(parts):
-        if word == "a" and i + 1 < len(parts) and parts[i + 1] == "half":
-            continue  # "two and a half": the "a" is not one more
-        if word in _SCALES:
-            total += max(current, 1) * _SCALES[word]
-            current = 0
-        elif word in _NUMBER_WORDS:
-            current += _NUMBER_WORDS[word]
-        else:
-            return None
-    total += current
-    return total or None
 
 
 # ------------------------------------------------------------------------------------ helpers

@@ -4,7 +4,6 @@ Matrix for outlets), never from the sentences."""
 
 from __future__ import annotations
 
-import pytest
 
 from ingest.attribution import Attributor
 from ingest.sentences import split_sentences

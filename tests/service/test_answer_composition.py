@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from service.engine import (
-    AskedFigure,
-    asked_figure,
-    compose_answer,
-    differing_figures,
-    figures_in,
-    follow_up_context,
-)
+from service.engine import follow_up_context
+from service.figures import AskedFigure, asked_figure, figures_in
+from service.overview import compose_answer, differing_figures
 from service.schemas import AnswerSection, HistoryTurn, QuoteOut, SourceOut, SpeakerOut
 from sourcewise.types import Genre, Voice
 

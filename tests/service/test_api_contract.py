@@ -77,6 +77,7 @@ def test_quote_text_is_the_document_text_at_its_offsets(
         for quote in _quotes(answer):
             document = documents[quote["source"]["doc_id"]]
             assert document["text"][quote["start"] : quote["end"]] == quote["text"]
+            assert "\n" not in quote["text"], "a quote must not run over a paragraph break"
             assert quote["source"]["title"] == document["title"]
             assert quote["source"]["publisher"] == document["publisher"]
             checked += 1
