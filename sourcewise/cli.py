@@ -70,12 +70,18 @@ def _index_is_empty(settings: Settings) -> bool:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from vectorstore.store import IndexMismatch, StoreUnavailable
+
     settings = get_settings()
-    if args.build_index and _index_is_empty(settings):
-        print("The index is empty: building it from the sample corpus first.")
-        code = _ingest(argparse.Namespace(corpus=None, quiet=False))
-        if code == 2:
-            return code
+    try:
+        if args.build_index and _index_is_empty(settings):
+            print("The index is empty: building it from the sample corpus first.")
+            code = _ingest(argparse.Namespace(corpus=None, quiet=False))
+            if code == 2:
+                return code
+    except (StoreUnavailable, IndexMismatch) as exc:
+        # The API still starts: it answers 503 with this message until the store is back.
+        print(f"warning: {exc}", file=sys.stderr)
     uvicorn.run("service.app:app_factory", factory=True, host=args.host or settings.host, port=args.port or settings.port)
     return 0
 
