@@ -573,14 +573,4 @@ def _source(doc: ProcessedDocument) -> SourceOut:
 
 
 def _summary(doc: ProcessedDocument) -> DocumentSummary:
-    meta = doc.meta
-    return DocumentSummary(
-        doc_id=meta.doc_id,
-        title=meta.title,
-        publisher=meta.publisher,
-        author=meta.author,
-        published=meta.published,
-        url=meta.url,
-        genre=meta.genre,
-        outlet_voice=doc.outlet_voice,
-    )
+    return DocumentSummary(**_source(doc).model_dump(), outlet_voice=doc.outlet_voice)

@@ -165,16 +165,9 @@ class SlackAnswer(BaseModel):
     answer: AskResponse = Field(description="The same answer as POST /v1/ask gives")
 
 
-class DocumentSummary(BaseModel):
-    """A document as listed by ``GET /v1/documents``."""
+class DocumentSummary(SourceOut):
+    """A document as listed by ``GET /v1/documents``: the source fields and the outlet's voice."""
 
-    doc_id: str = Field(description="Stable document id")
-    title: str = Field(description="Title of the document")
-    publisher: str = Field(description="The outlet that printed the document")
-    author: str | None = Field(description="Author, null when not given")
-    published: str | None = Field(description="Publication date, null when unknown")
-    url: str | None = Field(description="Where it was published, null when unknown")
-    genre: Genre = Field(description="news, analysis or opinion")
     outlet_voice: Voice = Field(description="Voice of the outlet's own sentences")
 
 
