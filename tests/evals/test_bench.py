@@ -144,6 +144,9 @@ def test_report_has_command_machine_tables_and_reasons_for_misses() -> None:
     assert "2 CPUs (Test CPU), 23.4 GiB RAM" in report
     assert "Load average at the end: 4.00, 3.00, 2.00" in report
     assert "| over HTTP | 40.0 ms | 75.0 ms | <= 60 ms | MISS: 15 ms over (+25%) |" in report
+    # The targets table up front gathers every row with a target, with its section.
+    assert "## Targets" in report
+    assert "| Ask latency | over HTTP | 40.0 ms | 75.0 ms | <= 60 ms | MISS: 15 ms over (+25%) |" in report
     assert "**Why the target is missed:**" in report and "- The embedding dominates." in report
 
 
@@ -153,3 +156,28 @@ def test_questions_are_picked_in_turn_from_each_kind() -> None:
     picked = [q.id for q in select_questions(questions, 5)]
     assert picked == ["a0", "b0", "a1", "b1", "a2"]
     assert len(select_questions(questions, 100)) == len(questions)
+
+
+def test_embed_probe_times_both_thread_counts_and_restores_the_setting() -> None:
+    torch = pytest.importorskip("torch")
+    from evals.bench import EmbedProbe
+
+    class CountingEmbedder:
+        def __init__(self) -> None:
+            self.threads_seen: list[int] = []
+
+        def embed_query(self, text: str) -> np.ndarray:
+            self.threads_seen.append(torch.get_num_threads())
+            return np.zeros(4, dtype=np.float32)
+
+    before = torch.get_num_threads()
+    embedder = CountingEmbedder()
+    probe = EmbedProbe(embedder, threads=2)
+    try:
+        probe({"question": "What did the CSTO say?"})
+        probe({"question": "Who sent troops?"})
+        assert embedder.threads_seen == [2, 1, 2, 1]
+        assert len(probe.with_setting) == len(probe.single) == 2
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)
