@@ -214,8 +214,11 @@ class AnswerEngine:
         question = request.question
         context = follow_up_context(question, request.history)
         query = f"{context} {question}" if context else question
-        query_vector = self.embedder.embed_query(query)
-        own_vector = self.embedder.embed_query(question) if context else query_vector
+        if context:
+            # One forward pass for both: the follow-up read with its topic, and on its own.
+            query_vector, own_vector = self.embedder.embed_documents([query, question])
+        else:
+            query_vector = own_vector = self.embedder.embed_query(question)
 
         filters = request.filters
         chunk_ids = self._retrieve(query, query_vector, filters)
