@@ -165,6 +165,10 @@ class AnswerEngine:
         started = time.perf_counter()
         self.settings = settings
         self.embedder = embedder or load_embedder(settings)
+        # One question at a time: a second torch thread mostly waits (see docs/benchmarks.md).
+        import torch
+
+        torch.set_num_threads(settings.query_torch_threads)
         self.store = store or KnowledgeStore.connect(settings, dimension=self.embedder.dimension)
         counts = self.store.counts()
         if counts["chunks"] == 0:
@@ -221,7 +225,7 @@ class AnswerEngine:
             query_vector = own_vector = self.embedder.embed_query(question)
 
         filters = request.filters
-        chunk_ids = self._retrieve(query, query_vector, filters)
+        chunk_ids = self.retrieve_chunks(query, query_vector, filters)
         candidates = self._candidates(chunk_ids, query_vector, filters, asked_figure(question))
         scored = self._score(candidates, question, context, query_vector, own_vector)
         unknown = self.unknown_subjects(question)
@@ -270,19 +274,16 @@ class AnswerEngine:
             allowed.add(chunk_id)
         return allowed
 
-    def _retrieve(self, query: str, vector: np.ndarray, filters: AskFilters) -> list[str]:
-        """Fused dense + lexical ranking of chunks under the filters, best first."""
+    def retrieve_chunks(self, query: str, vector: np.ndarray, filters: AskFilters) -> list[str]:
+        """Hybrid retrieval: dense (Chroma) and lexical (BM25) rankings of chunks under the filters,
+        fused by reciprocal rank, best first."""
         allowed = self._allowed_chunks(filters)
         if allowed is not None and not allowed:
             return []
         where = where_filter(filters.voices, filters.publishers, filters.doc_ids, kind="chunks")
         dense = self.store.query_chunks(vector, RETRIEVE_PER_METHOD, where)
         lexical = self.lexical.search(query, RETRIEVE_PER_METHOD, allowed)
-        fused: dict[str, float] = defaultdict(float)
-        for ranking in (dense, lexical):
-            for rank, (chunk_id, _) in enumerate(ranking, start=1):
-                fused[chunk_id] += 1.0 / (RRF_K + rank)
-        ordered = sorted(fused, key=lambda cid: (-fused[cid], cid))
+        ordered = reciprocal_rank_fusion([dense, lexical], RRF_K)
         # A chunk Chroma returns that the cache does not know (index changed since start-up) is skipped.
         return [cid for cid in ordered if cid in self._chunks][:FUSED_CHUNKS]
 
@@ -493,6 +494,18 @@ class AnswerEngine:
             for voice in Voice
             if by_voice.get(voice)
         ]
+
+
+# ------------------------------------------------------------------------------------- fusion
+
+
+def reciprocal_rank_fusion(rankings: Sequence[Sequence[tuple[str, float]]], k: int = RRF_K) -> list[str]:
+    """Ids ranked by summed ``1 / (k + rank)`` over ``rankings`` (Cormack et al. 2009); ties by id."""
+    fused: dict[str, float] = defaultdict(float)
+    for ranking in rankings:
+        for rank, (item, _) in enumerate(ranking, start=1):
+            fused[item] += 1.0 / (k + rank)
+    return sorted(fused, key=lambda item: (-fused[item], item))
 
 
 # --------------------------------------------------------------------------------- follow-ups

@@ -73,14 +73,30 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, validation_alias=AliasChoices("PORT", "SOURCEWISE_PORT"))
     api_url: str = Field(default="http://127.0.0.1:8000", description="Where the clients find the API")
     max_body_bytes: int = Field(default=64 * 1024, description="Largest request body the API accepts")
-    torch_threads: int = Field(default=2, ge=1, description="CPU threads for the embedding model")
+    torch_threads: int = Field(default=2, ge=1, description="CPU threads for batch embedding (ingest)")
+    query_torch_threads: int = Field(
+        default=1,
+        ge=1,
+        description="CPU threads while the service embeds one question at a time: on a small shared machine a "
+        "second thread waits on the first more than it helps",
+    )
+    hnsw_ef_search: int = Field(
+        default=400, ge=10, description="HNSW search width: recall@10 0.97 at 100,000 chunks (0.89 at Chroma's 100)"
+    )
+    hnsw_ef_construction: int = Field(default=200, ge=10, description="HNSW build width (fixed when a collection is created)")
 
     def index_fingerprint(self) -> str:
         """A short hash of everything that changes the vectors or chunks.
 
         Collections are named after it, so a changed model or chunking never reads an old index.
         """
-        ident = {"model": self.embedding_model, "chunking": self.chunking.model_dump(), "schema": 1}
+        ident = {
+            "model": self.embedding_model,
+            "chunking": self.chunking.model_dump(),
+            # Chroma fixes HNSW parameters when a collection is created, so they are part of its identity.
+            "hnsw": [self.hnsw_ef_search, self.hnsw_ef_construction],
+            "schema": 1,
+        }
         return hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()[:10]
 
     @property

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from vectorstore.store import KnowledgeStore
 
 logger = logging.getLogger(__name__)
+# bm25s logs every index build at DEBUG on its own handler; that is noise in CLIs and servers.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 _HAS_SCIPY = importlib.util.find_spec("scipy") is not None
 

@@ -202,7 +202,13 @@ class KnowledgeStore:
             # get_or_create: another process may create it between our two calls.
             collection = self._client.get_or_create_collection(
                 name,
-                configuration={"hnsw": {"space": "cosine"}},
+                configuration={
+                    "hnsw": {
+                        "space": "cosine",
+                        "ef_search": self._settings.hnsw_ef_search,
+                        "ef_construction": self._settings.hnsw_ef_construction,
+                    }
+                },
                 metadata=expected,
                 embedding_function=None,
             )

@@ -24,7 +24,6 @@ from evals.bench import (
     markdown_table,
     percentile,
     recall_at_k,
-    reciprocal_rank_fusion,
     render_report,
     select_questions,
     synthetic_texts,
@@ -104,10 +103,6 @@ def test_synthetic_texts_are_word_soup_of_the_vocabulary() -> None:
         assert set(tokens) <= set(words)
 
 
-def test_fusion_ranks_items_found_by_both_methods_first() -> None:
-    dense = [("a", 0.9), ("b", 0.8), ("c", 0.7)]
-    lexical = [("c", 12.0), ("d", 5.0)]
-    assert reciprocal_rank_fusion([dense, lexical], 60) == ["c", "a", "b", "d"]
 
 
 def test_targets_say_pass_or_by_how_much_they_miss() -> None:

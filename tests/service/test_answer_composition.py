@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.engine import follow_up_context
+from service.engine import follow_up_context, reciprocal_rank_fusion
 from service.figures import AskedFigure, asked_figure, figures_in
 from service.overview import compose_answer, differing_figures
 from service.schemas import AnswerSection, HistoryTurn, QuoteOut, SourceOut, SpeakerOut
@@ -138,3 +138,9 @@ def test_long_quotes_are_cut_with_an_ellipsis_not_rewritten() -> None:
     excerpt = overview.split("“", 1)[1].rsplit("”", 1)[0]
     assert excerpt.endswith(" …")
     assert words.startswith(excerpt.removesuffix(" …"))
+
+
+def test_fusion_ranks_items_found_by_both_methods_first() -> None:
+    dense = [("a", 0.9), ("b", 0.8), ("c", 0.7)]
+    lexical = [("c", 12.0), ("d", 5.0)]
+    assert reciprocal_rank_fusion([dense, lexical], 60) == ["c", "a", "b", "d"]
