@@ -290,7 +290,7 @@ class Attributor:
         tail_end = spans[last].end
         nxt = re.search(r"[“«‘\"]", text[quote.end : tail_end])
         tail = text[quote.end : quote.end + nxt.start()] if nxt else text[quote.end : tail_end]
-        found = self._cue_in_fragment(tail, docs[last], after_quote=True)
+        found = self._cue_in_fragment(tail)
         if found:
             quoted = text[quote.start : quote.end]
             # An outlet "transmitting" first-person words relays the person named just before.
@@ -301,7 +301,7 @@ class Attributor:
             return found
         # Before the quote, in its first sentence: X said that “…”.
         head = text[spans[first].start : quote.start]
-        found = self._cue_before(head, docs[first], spans[first].start, quote.start, previous)
+        found = self._cue_before(head, docs[first], previous)
         if found:
             return found
         # A quote with no cue of its own continues the previous speaker.
@@ -323,16 +323,9 @@ class Attributor:
                     return found
         return None
 
-    def _cue_in_fragment(self, fragment: str, doc, after_quote: bool) -> _Found | None:
+    def _cue_in_fragment(self, fragment: str) -> _Found | None:
         """A cue verb and its speaker in a short fragment after a quote (", said X, president of Y.")."""
-        words = re.findall(r"[\w’'-]+", fragment)
-        if not words:
-            return None
-        cue_at = None
-        for m in re.finditer(r"[\w’'-]+", fragment):
-            if _cue_word(m.group(0)):
-                cue_at = m
-                break
+        cue_at = next((m for m in re.finditer(r"[\w’'-]+", fragment) if _cue_word(m.group(0))), None)
         if cue_at is None:
             return None
         before = fragment[: cue_at.start()].strip(" ,.–—-")
@@ -345,7 +338,7 @@ class Attributor:
                     return found
         return None
 
-    def _cue_before(self, head: str, doc, sent_start: int, quote_start: int, previous=None) -> _Found | None:
+    def _cue_before(self, head: str, doc, previous: Attribution | None = None) -> _Found | None:
         """The cue verb closest before a quote, within its sentence, and that verb's speaker."""
         limit = len(head)
         best = None
@@ -542,7 +535,7 @@ class Attributor:
         return None
 
     def _to_attribution(self, found: _Found, kind: str) -> Attribution:
-        return Attribution(speaker=found.speaker, conduit=found.conduit, kind=kind if kind != "reported" or found.kind == "reported" else found.kind)
+        return Attribution(speaker=found.speaker, conduit=found.conduit, kind=kind)
 
 
 def _noun_phrase(doc, head) -> str:
