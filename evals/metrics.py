@@ -462,7 +462,13 @@ def score_question(
     response = response or {"supported": None, "sections": []}
     quotes = iter_quotes(response, documents)
     spans = claim_spans(question, documents)
-    forbidden = {span: question.forbidden_voices for span in spans if span is not None and question.forbidden_voices}
+    # A forbidden voice is forbidden for the claims of other voices: a loaded question's
+    # independent claim shown as independent is right, its state claim shown as independent is not.
+    forbidden = {
+        span: [v for v in question.forbidden_voices if v != span.voice]
+        for span in spans
+        if span is not None and question.forbidden_voices
+    }
     hits = claim_hits(quotes, spans, question)
     correct, judged = attribution_counts(quotes, gold)
     verbatim, _ = verbatim_counts(quotes)

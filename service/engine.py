@@ -129,6 +129,7 @@ class _Candidate:
     sentence: Sentence
     score: float
     figure: bool = False  # holds a figure of the kind the question asks for
+    named: bool = False  # its speaker (or conduit) is named in the question
 
 
 @dataclass
@@ -182,6 +183,7 @@ class AnswerEngine:
             d.meta.doc_id: {s.index: s for s in d.sentences} for d in documents
         }
         self._chunks: dict[str, Chunk] = {c.chunk_id: c for d in documents for c in d.chunks}
+        self._speakers = SpeakerIndex(documents)
         ids, matrix = self.store.sentence_vectors()
         self._sentence_row: dict[str, int] = {sid: row for row, sid in enumerate(ids)}
         self._sentence_matrix = matrix
@@ -226,8 +228,11 @@ class AnswerEngine:
 
         filters = request.filters
         chunk_ids = self.retrieve_chunks(query, query_vector, filters)
-        candidates = self._candidates(chunk_ids, query_vector, filters, asked_figure(question))
-        scored = self._score(candidates, question, context, query_vector, own_vector)
+        named = self._speakers.named_in(question)
+        candidates = self._candidates(
+            chunk_ids, query_vector, filters, asked_figure(question), self._speakers.sentences_of(named)
+        )
+        scored = self._score(candidates, question, context, query_vector, own_vector, named)
         unknown = self.unknown_subjects(question)
         bar = UNKNOWN_SUBJECT_BAR if unknown else SUPPORT_BAR
         spans = self._select(scored, request.top_k, bar)
@@ -288,7 +293,12 @@ class AnswerEngine:
         return [cid for cid in ordered if cid in self._chunks][:FUSED_CHUNKS]
 
     def _candidates(
-        self, chunk_ids: Sequence[str], vector: np.ndarray, filters: AskFilters, asked: AskedFigure | None
+        self,
+        chunk_ids: Sequence[str],
+        vector: np.ndarray,
+        filters: AskFilters,
+        asked: AskedFigure | None,
+        named: Sequence[tuple[str, int]] = (),
     ) -> list[_Candidate]:
         """Sentences of the retrieved chunks and the nearest sentences, under the filters.
 
@@ -318,6 +328,10 @@ class AnswerEngine:
         where = where_filter(filters.voices, filters.publishers, filters.doc_ids, kind="sentences")
         for sid, _ in self.store.query_sentences(vector, NEAREST_SENTENCES, where):
             add(*parse_sentence_id(sid))
+        # "What did Putin say?": every claim of a speaker the question names is a candidate, wherever
+        # retrieval ranked its chunk; scoring still decides which are relevant enough to quote.
+        for doc_id, index in named:
+            add(doc_id, index)
 
         voices = set(filters.voices)
         publishers = set(filters.publishers)
@@ -343,6 +357,7 @@ class AnswerEngine:
         context: str,
         query_vector: np.ndarray,
         own_vector: np.ndarray,
+        named_speakers: frozenset[str] = frozenset(),
     ) -> list[_Candidate]:
         """Each candidate's relevance: cosine, plus shared rare words, plus naming the speaker."""
         if not candidates:
@@ -370,10 +385,9 @@ class AnswerEngine:
                     own_terms | context_terms, words
                 )
             attribution = sentence.attribution
-            speaker_words = set(
-                tokenize(" ".join(p for p in (attribution.speaker.name, attribution.conduit) if p))
+            named = candidate.named = attribution.kind != "author" and (
+                attribution.speaker.name in named_speakers or attribution.conduit in named_speakers
             )
-            named = bool(own_terms & speaker_words)
             # "How many ...?" is answered by a sentence with a count in it, "when ...?" by one with a date.
             candidate.figure = asked is not None and bool(figures_in(sentence.text, asked))
             candidate.score = float(
@@ -426,7 +440,11 @@ class AnswerEngine:
         # bar), so that differing figures are shown side by side rather than only the top one.
         figures = [c for c in scored if c.figure and c.score >= QUOTE_BAR][:FIGURE_QUOTES]
         reserved = {id(c) for c in figures}
-        chosen = figures + [c for c in scored if c.score >= floor and id(c) not in reserved]
+        # "What did Lukashenko say?" is answered by Lukashenko first: the named speaker's claims
+        # (above the plain bar) come before others' sentences that merely mention him.
+        named = [c for c in scored if c.named and c.score >= QUOTE_BAR and id(c) not in reserved]
+        reserved |= {id(c) for c in named}
+        chosen = figures + named + [c for c in scored if c.score >= floor and id(c) not in reserved]
         spans: list[_Span] = []
         taken: dict[str, set[int]] = defaultdict(set)
         for candidate in chosen:  # best first, so the best sentence of a span anchors it
@@ -494,6 +512,38 @@ class AnswerEngine:
             for voice in Voice
             if by_voice.get(voice)
         ]
+
+
+# ----------------------------------------------------------------------------------- speakers
+
+
+class SpeakerIndex:
+    """Who speaks where, so that a question naming a speaker ("what did Lukashenko say?") finds
+    that speaker's claims. A speaker is named by a word of its name that no other speaker's name
+    has ("lukashenko", "tass"), never by a shared word ("russian", "president")."""
+
+    def __init__(self, documents: Iterable[ProcessedDocument]) -> None:
+        self._sentences: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        for doc in documents:
+            for s in doc.sentences:
+                attribution = s.attribution
+                if attribution.kind == "author":
+                    continue
+                for name in (attribution.speaker.name, attribution.conduit):
+                    if name:
+                        self._sentences[name].append((doc.meta.doc_id, s.index))
+        words_of = {name: set(tokenize(name)) for name in self._sentences}
+        shared = Counter(word for words in words_of.values() for word in words)
+        self._distinctive = {name: {w for w in words if shared[w] == 1 and len(w) > 2} for name, words in words_of.items()}
+
+    def named_in(self, question: str) -> frozenset[str]:
+        """The speakers the question names."""
+        terms = set(tokenize(question))
+        return frozenset(name for name, words in self._distinctive.items() if words & terms)
+
+    def sentences_of(self, names: Iterable[str]) -> list[tuple[str, int]]:
+        """``(doc_id, sentence index)`` of every claim by these speakers (or relayed by them)."""
+        return [ref for name in sorted(names) for ref in self._sentences.get(name, [])]
 
 
 # ------------------------------------------------------------------------------------- fusion

@@ -223,6 +223,21 @@ def test_forbidden_voice_of_a_loaded_question_is_a_leak(gold: dict[str, list[Any
     assert good.leaks == []
 
 
+def test_a_loaded_questions_own_independent_claim_may_stand_as_independent(gold: dict[str, list[Any]]) -> None:
+    # The forbidden voice guards the other claims: the question's independent claim, shown as
+    # independent, is exactly right.
+    q = question(
+        [
+            (REPORT_ID, "40 people were evacuated", Voice.KAZAKH_GOVERNMENT),
+            (REPORT_ID, "Heavy rain", Voice.INDEPENDENT),
+        ],
+        kind="loaded",
+        forbidden_voices=["independent"],
+    )
+    result = score_question(q, response(("independent", [quote(REPORT_ID, "Heavy rain")])), 0.1, DOCS, gold)
+    assert result.leaks == []
+
+
 def test_abstention(gold: dict[str, list[Any]]) -> None:
     unanswerable = question(kind="unanswerable", answerable=False)
     answerable = question([(REPORT_ID, "40 people were evacuated", Voice.KAZAKH_GOVERNMENT)])

@@ -157,3 +157,14 @@ def test_different_troop_figures_are_listed_with_their_speakers(app_client: Test
     figures = answer["answer"].split("Figures differ by source:", 1)[1]
     listed = [line for line in figures.splitlines() if line.startswith("- ")]
     assert len(listed) >= 2 and all(" — " in line for line in listed)
+
+
+@pytest.mark.parametrize("speaker", ["Vladimir Putin", "Alexander Lukashenko"])
+def test_a_question_naming_a_speaker_is_answered_with_that_speakers_claims_first(
+    app_client: TestClient, speaker: str
+) -> None:
+    surname = speaker.split()[-1]
+    answer = ask(app_client, f"What did {surname} say?", top_k=2)
+    quotes = sorted(quotes_of(answer), key=lambda q: -q["score"])
+    assert answer["supported"] and quotes
+    assert all(q["speaker"]["name"] == speaker for q in quotes), [q["speaker"]["name"] for q in quotes]
