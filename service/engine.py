@@ -184,6 +184,7 @@ class AnswerEngine:
         }
         self._chunks: dict[str, Chunk] = {c.chunk_id: c for d in documents for c in d.chunks}
         self._speakers = SpeakerIndex(documents)
+        self._sentence_words: dict[tuple[str, int], frozenset[str]] = {}
         ids, matrix = self.store.sentence_vectors()
         self._sentence_row: dict[str, int] = {sid: row for row, sid in enumerate(ids)}
         self._sentence_matrix = matrix
@@ -233,7 +234,9 @@ class AnswerEngine:
             chunk_ids, query_vector, filters, asked_figure(question), self._speakers.sentences_of(named)
         )
         scored = self._score(candidates, question, context, query_vector, own_vector, named)
-        unknown = self.unknown_subjects(question)
+        best = scored[0].score if scored else 0.0
+        # Tagging the question only matters when the best sentence lies between the two bars.
+        unknown = self.unknown_subjects(question) if SUPPORT_BAR <= best < UNKNOWN_SUBJECT_BAR else []
         bar = UNKNOWN_SUBJECT_BAR if unknown else SUPPORT_BAR
         spans = self._select(scored, request.top_k, bar)
         if not spans:
@@ -378,7 +381,7 @@ class AnswerEngine:
         context_terms = set(tokenize(context)) - own_terms if context else set()
         for candidate, cosine in zip(candidates, cosine_full.tolist()):
             sentence = candidate.sentence
-            words = set(tokenize(sentence.text))
+            words = self._words_of(candidate.doc_id, sentence)
             lexical = self._overlap(own_terms, words)
             if context_terms:
                 lexical = FOLLOW_UP_OWN_WEIGHT * lexical + (1 - FOLLOW_UP_OWN_WEIGHT) * self._overlap(
@@ -398,7 +401,15 @@ class AnswerEngine:
             )
         return sorted(candidates, key=lambda c: (-c.score, c.doc_id, c.sentence.index))
 
-    def _overlap(self, terms: set[str], words: set[str]) -> float:
+    def _words_of(self, doc_id: str, sentence: Sentence) -> frozenset[str]:
+        """A sentence's lexical tokens, computed once per sentence (every question reads them)."""
+        key = (doc_id, sentence.index)
+        words = self._sentence_words.get(key)
+        if words is None:
+            words = self._sentence_words[key] = frozenset(tokenize(sentence.text))
+        return words
+
+    def _overlap(self, terms: set[str], words: frozenset[str] | set[str]) -> float:
         """IDF-weighted share of ``terms`` found in ``words`` (0..1)."""
         if not terms:
             return 0.0

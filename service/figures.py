@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 
@@ -71,8 +72,12 @@ def asked_figure(question: str) -> AskedFigure | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def figures_in(text: str, asked: AskedFigure) -> list[tuple[str, float, str]]:
-    """Figures of the asked kind in ``text``: (what is counted, value, figure as printed)."""
+    """Figures of the asked kind in ``text``: (what is counted, value, figure as printed).
+
+    Cached: the same corpus sentences are read for every question that asks for a figure (callers
+    must not modify the list)."""
     if asked.kind == "date":
         return [("date", value, printed) for value, printed in _dates(text)]
     counts = _counts(text)
