@@ -83,7 +83,9 @@ class Settings(BaseSettings):
     hnsw_ef_search: int = Field(
         default=400, ge=10, description="HNSW search width: recall@10 0.97 at 100,000 chunks (0.89 at Chroma's 100)"
     )
-    hnsw_ef_construction: int = Field(default=200, ge=10, description="HNSW build width (fixed when a collection is created)")
+    hnsw_ef_construction: int = Field(
+        default=100, ge=10, description="HNSW build width (fixed when a collection is created); wider builds slow every write"
+    )
 
     def index_fingerprint(self) -> str:
         """A short hash of everything that changes the vectors or chunks.
