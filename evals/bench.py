@@ -28,7 +28,6 @@ import platform
 import re
 import resource
 import shlex
-import socket
 import subprocess
 import sys
 import tempfile
@@ -44,6 +43,7 @@ from typing import Any, Literal
 import numpy as np
 
 # Importing the settings also sets HF_HUB_OFFLINE: the model is packaged, the hub is never asked.
+from service.launch import ServerStartError, api_command, free_port, log_tail, running_server
 from sourcewise.settings import PROJECT_ROOT, Settings
 
 DEFAULT_OUTPUT = PROJECT_ROOT / "docs" / "benchmarks.md"
@@ -364,12 +364,6 @@ def _timed_ms(call: Callable[..., Any], *args: Any) -> tuple[Any, float]:
     return result, (time.perf_counter() - started) * 1000
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _peak_rss_kib(pid: int) -> float | None:
     """Peak resident memory (``VmHWM``) of a live process, in KiB; None where /proc cannot tell."""
     try:
@@ -417,10 +411,6 @@ def _run_child(command: list[str], env: Mapping[str, str], log: Path) -> tuple[f
     return time.perf_counter() - started, code, None
 
 
-def _tail(path: Path, chars: int = 3000) -> str:
-    return path.read_text(errors="replace")[-chars:] if path.exists() else ""
-
-
 def _shown(path: Path) -> str:
     """``path`` relative to the project when it is inside it (as a person would type it)."""
     try:
@@ -465,7 +455,7 @@ def bench_ingest(corpus: Path, workdir: Path, runs: int, model_load_s: float) ->
         log,
     )
     if code != 0:
-        raise BenchError(f"`sourcewise ingest` exited with code {code}:\n{_tail(log)}")
+        raise BenchError(f"`sourcewise ingest` exited with code {code}:\n{log_tail(log, 3000)}")
 
     _progress("ingest: reading the corpus for the texts ingest embeds")
 
@@ -548,50 +538,22 @@ def bench_ingest(corpus: Path, workdir: Path, runs: int, model_load_s: float) ->
 @contextmanager
 def running_service(index: Settings, workdir: Path) -> Iterator[tuple[str, int, float]]:
     """uvicorn with the app factory on a free loopback port: (base URL, pid, seconds until healthy)."""
-    import httpx
-
-    port = _free_port()
+    port = free_port()
     log = workdir / "service.log"
-    command = [
-        sys.executable, "-m", "uvicorn", "service.app:app_factory", "--factory",
-        "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-    ]  # fmt: skip
     started = time.perf_counter()
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            command,
-            cwd=PROJECT_ROOT,
-            env=_child_env(index.data_dir, index.corpus_dir),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
     base_url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + SERVICE_START_TIMEOUT_S
-        last = "no answer"
-        while True:
-            if process.poll() is not None:
-                raise BenchError(f"The service exited with code {process.returncode}:\n{_tail(log)}")
-            if time.monotonic() > deadline:
-                raise BenchError(
-                    f"The service was not healthy within {SERVICE_START_TIMEOUT_S:.0f} s ({last}):\n{_tail(log)}"
-                )
-            try:
-                response = httpx.get(f"{base_url}/healthz", timeout=5)
-                if response.status_code == 200:
-                    break
-                last = f"HTTP {response.status_code}: {response.text[:300]}"
-            except httpx.HTTPError as exc:
-                last = f"{type(exc).__name__}: {exc}"
-            time.sleep(0.25)
-        yield base_url, process.pid, time.perf_counter() - started
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        with running_server(
+            api_command(port),
+            env=_child_env(index.data_dir, index.corpus_dir),
+            health_url=f"{base_url}/healthz",
+            log_path=log,
+            timeout=SERVICE_START_TIMEOUT_S,
+            name="The service",
+        ) as process:
+            yield base_url, process.pid, time.perf_counter() - started
+    except ServerStartError as exc:
+        raise BenchError(str(exc)) from exc
 
 
 def _ask_payloads(count: int) -> list[dict[str, Any]]:

@@ -13,14 +13,8 @@ Nothing is faked: the packaged embedding model, real Chroma and the real ingest 
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -31,18 +25,12 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 from ingest.pipeline import ingest_corpus  # noqa: E402
 from service.app import create_app  # noqa: E402
+from service.launch import ServerStartError, api_command, free_port, running_server  # noqa: E402
 from sourcewise.settings import PROJECT_ROOT, Settings  # noqa: E402
 
 SAMPLE_CORPUS = PROJECT_ROOT / "corpus" / "sample"
 #: Seconds the live service may take to load the model and caches before its first 200.
 LIVE_START_TIMEOUT = 120.0
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
@@ -79,43 +67,12 @@ def live_api(indexed_settings: Settings, tmp_path_factory: pytest.TempPathFactor
     # The index is embedded; a CHROMA_HOST left in the environment would point elsewhere.
     for name in ("CHROMA_HOST", "SOURCEWISE_CHROMA_HOST"):
         env.pop(name, None)
-    command = [
-        sys.executable, "-m", "uvicorn", "service.app:app_factory", "--factory",
-        "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-    ]  # fmt: skip
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}"
     try:
-        _wait_healthy(base_url, process, log_path)
-        yield base_url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-
-
-def _wait_healthy(base_url: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
-    """Wait for ``/healthz`` to answer 200; fail with the server's output when it does not."""
-    deadline = time.monotonic() + LIVE_START_TIMEOUT
-    last = "no answer"
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the service exited with code {process.returncode}:\n{_tail(log_path)}")
-        try:
-            response = httpx.get(f"{base_url}/healthz", timeout=5)
-            if response.status_code == 200:
-                return
-            last = f"HTTP {response.status_code}: {response.text}"
-        except httpx.HTTPError as exc:
-            last = f"{type(exc).__name__}: {exc}"
-        time.sleep(0.3)
-    pytest.fail(f"the service was not healthy within {LIVE_START_TIMEOUT:.0f} s ({last}):\n{_tail(log_path)}")
-
-
-def _tail(path: Path, chars: int = 6000) -> str:
-    text = path.read_text(errors="replace") if path.exists() else ""
-    return text[-chars:]
+        with running_server(
+            api_command(port), env=env, health_url=f"{base_url}/healthz", log_path=log_path,
+            timeout=LIVE_START_TIMEOUT, name="the service",
+        ):  # fmt: skip
+            yield base_url
+    except ServerStartError as exc:
+        pytest.fail(str(exc))

@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import httpx
 
+from service.launch import free_port
 from sourcewise.settings import Settings
 from sourcewise.types import (
     Attribution,
@@ -120,13 +120,6 @@ def build_document(
         outlet_voice=manifest_voice,
     )
     return ProcessedDocument(meta=meta, outlet_voice=outlet_voice, text=text, sentences=sentences, chunks=chunks)
-
-
-def free_port() -> int:
-    """A loopback port nobody listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class ChromaServer:
