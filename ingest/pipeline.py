@@ -19,7 +19,7 @@ from ingest.manifest import MANIFEST_NAME, load_manifest
 from ingest.sentences import split_sentences
 from sourcewise.registry import Registry, cached_registry
 from sourcewise.settings import ChunkingParams, Settings
-from sourcewise.types import DocumentMeta, ProcessedDocument, Sentence, Voice
+from sourcewise.types import DocumentMeta, ProcessedDocument, Sentence
 
 logger = logging.getLogger(__name__)
 
@@ -171,8 +171,3 @@ def _count(report: IngestReport, doc: ProcessedDocument) -> None:
             report.quotes += 1
         if att.kind != "author" and att.speaker.name:
             report.speakers_per_voice.setdefault(att.speaker.voice.value, set()).add(att.speaker.name)
-
-
-def all_voices() -> list[str]:
-    """Voice ids in section order."""
-    return [v.value for v in Voice]
