@@ -1,12 +1,17 @@
-"""Chunks: consecutive whole sentences, about min..max model tokens, sharing a sentence of overlap."""
+"""Chunks: consecutive whole sentences, about min..max model tokens, sharing a sentence of overlap.
+
+A chunk is built from the document's passages but never cuts a sentence: the passages of one
+sentence (two when it carries two speakers' claims) always travel together.
+"""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
+from itertools import groupby
 
 from sourcewise.settings import ChunkingParams
-from sourcewise.types import Chunk, Sentence, Voice
+from sourcewise.types import Chunk, Passage, Voice
 
 
 def chunk_id(doc_id: str, index: int, text: str) -> str:
@@ -17,12 +22,13 @@ def chunk_id(doc_id: str, index: int, text: str) -> str:
 def make_chunks(
     doc_id: str,
     text: str,
-    sentences: Sequence[Sentence],
+    passages: Sequence[Passage],
     count_tokens: Callable[[str], int],
     params: ChunkingParams,
 ) -> list[Chunk]:
-    """Group sentences into chunks of at most ``max_tokens`` (a longer sentence stands alone)."""
-    sizes = [count_tokens(s.text) for s in sentences]
+    """Group whole sentences into chunks of at most ``max_tokens`` (a longer sentence stands alone)."""
+    sentences = [list(group) for _, group in groupby(passages, key=lambda p: p.sentence)]
+    sizes = [count_tokens(text[s[0].start : s[-1].end]) for s in sentences]
     chunks: list[Chunk] = []
     i = 0
     while i < len(sentences):
@@ -30,16 +36,16 @@ def make_chunks(
         while j + 1 < len(sentences) and total + sizes[j + 1] <= params.max_tokens:
             j += 1
             total += sizes[j]
-        members = sentences[i : j + 1]
+        members = [p for s in sentences[i : j + 1] for p in s]
         start, end = members[0].start, members[-1].end
         body = text[start:end]
         voices: list[Voice] = []
         speakers: list[str] = []
-        for s in members:
-            if s.attribution.speaker.voice not in voices:
-                voices.append(s.attribution.speaker.voice)
-            name = s.attribution.speaker.name
-            if name and s.attribution.kind != "author" and name not in speakers:
+        for p in members:
+            if p.attribution.speaker.voice not in voices:
+                voices.append(p.attribution.speaker.voice)
+            name = p.attribution.speaker.name
+            if name and p.attribution.how != "author" and name not in speakers:
                 speakers.append(name)
         chunks.append(
             Chunk(
@@ -49,8 +55,8 @@ def make_chunks(
                 start=start,
                 end=end,
                 text=body,
-                first_sentence=members[0].index,
-                last_sentence=members[-1].index,
+                first_passage=members[0].index,
+                last_passage=members[-1].index,
                 voices=voices,
                 speakers=speakers,
             )

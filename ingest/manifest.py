@@ -21,6 +21,11 @@ class Manifest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    corpus: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9_.-]{1,64}$",
+        description="The corpus the documents belong to (default: the folder's name)",
+    )
     country: str | None = Field(
         default=None,
         description="The country the corpus is about: an unqualified 'the government' or 'the Interior Ministry' is its own",

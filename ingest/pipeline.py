@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import logging
+import re
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -12,14 +14,15 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from ingest.attribution import Attributor
+from ingest.attribution import DocumentInput, get_engine
 from ingest.chunking import make_chunks
 from ingest.clean import CleaningError, clean_text, decode
 from ingest.manifest import MANIFEST_NAME, load_manifest
-from ingest.sentences import split_sentences
+from ingest.sentences import SentenceSpan, split_sentences
 from sourcewise.registry import Registry, cached_registry
 from sourcewise.settings import ChunkingParams, Settings
-from sourcewise.types import DocumentMeta, ProcessedDocument, Sentence
+from sourcewise.types import Claim, DocumentMeta, Passage, ProcessedDocument, Voice
+from vectorstore.store import WriteResult, document_version
 
 logger = logging.getLogger(__name__)
 
@@ -39,12 +42,17 @@ class IngestProblem:
 class IngestReport:
     """What an ingest run did, for the CLI summary and tests."""
 
+    corpus: str = ""
     documents: int = 0
     sentences: int = 0
+    passages: int = 0
     chunks: int = 0
     quotes: int = 0
     removed: list[str] = field(default_factory=list)
-    sentences_per_voice: Counter = field(default_factory=Counter)
+    orphans: int = 0
+    written: Counter = field(default_factory=Counter)
+    unclassified_outlets: set[str] = field(default_factory=set)
+    claims_per_voice: Counter = field(default_factory=Counter)
     speakers_per_voice: dict[str, set[str]] = field(default_factory=dict)
     problems: list[IngestProblem] = field(default_factory=list)
     seconds: float = 0.0
@@ -68,24 +76,84 @@ def process_document(
     text = clean_text(decode(raw, meta.file), meta).text
     if not text.strip():
         raise CleaningError(f"{meta.file}: nothing left after removing page boilerplate")
-    outlet_voice = meta.outlet_voice or registry.outlet_voice(meta.publisher)
+    return attribute_text(meta, text, registry, count_tokens=count_tokens, chunking=chunking,
+                          context_country=context_country)
+
+
+def attribute_text(
+    meta: DocumentMeta,
+    text: str,
+    registry: Registry,
+    *,
+    count_tokens: Callable[[str], int],
+    chunking: ChunkingParams,
+    context_country: str | None = None,
+) -> ProcessedDocument:
+    """Attribute and chunk a cleaned text: outlet voice, claims, passages, chunks."""
+    verdict = registry.classify_outlet(meta.publisher, meta.url, published=meta.published)
+    if meta.outlet_voice is not None:
+        outlet_voice, reason = meta.outlet_voice, "given by the manifest (outlet_voice)"
+    else:
+        outlet_voice, reason = verdict.voice, verdict.reason
+    entity = verdict.entity
     spans = split_sentences(text)
-    attributions = Attributor(registry, meta, outlet_voice, context_country).attribute(text, spans)
-    sentences = [
-        Sentence(doc_id=meta.doc_id, index=i, start=s.start, end=s.end, text=text[s.start : s.end], attribution=a)
-        for i, (s, a) in enumerate(zip(spans, attributions, strict=True))
-    ]
-    chunks = make_chunks(meta.doc_id, text, sentences, count_tokens, chunking)
-    return ProcessedDocument(meta=meta, outlet_voice=outlet_voice, text=text, sentences=sentences, chunks=chunks)
+    country = context_country or topic_country(registry, text)
+    publisher_country = entity.country if entity is not None and entity.kind == "body" else None
+    document = DocumentInput(meta=meta, text=text, sentences=spans, outlet_voice=outlet_voice,
+                             outlet_name=meta.publisher, context_country=country, outlet_entity=entity,
+                             publisher_country=publisher_country)
+    claims = get_engine(registry, "en").attribute(document)
+    passages = make_passages(meta.doc_id, text, spans, claims)
+    chunks = make_chunks(meta.doc_id, text, passages, count_tokens, chunking)
+    return ProcessedDocument(meta=meta, outlet_voice=outlet_voice, outlet_reason=reason, text=text,
+                             claims=claims, passages=passages, chunks=chunks)
+
+
+def topic_country(registry: Registry, text: str) -> str | None:
+    """The country a text is most about (most often named), for unqualified "the government"."""
+    counts = Counter(country.country for _, _, country in registry.find_countries(text))
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def make_passages(doc_id: str, text: str, spans: list[SentenceSpan], claims: list[Claim]) -> list[Passage]:
+    """Each claim cut at sentence boundaries: the units that are embedded, scored and quoted."""
+    passages: list[Passage] = []
+    starts = [s.start for s in spans]
+    for claim in claims:
+        first = max(0, bisect.bisect_right(starts, claim.start) - 1)
+        for i in range(first, len(spans)):
+            s = spans[i]
+            if s.start >= claim.end:
+                break
+            start, end = max(s.start, claim.start), min(s.end, claim.end)
+            while start < end and text[start].isspace():
+                start += 1
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            if end <= start:
+                continue
+            passages.append(Passage(doc_id=doc_id, index=len(passages), start=start, end=end, text=text[start:end],
+                                    sentence=i, claim=claim.index, paragraph=s.paragraph, attribution=claim.attribution))
+    # What lies between neighbours, so that a quote over several passages is rebuilt verbatim.
+    for current, following in zip(passages, passages[1:]):
+        current.gap_after = text[current.end : following.start][:40]
+    return passages
 
 
 def read_corpus(
     corpus_dir: Path, registry: Registry, *, count_tokens: Callable[[str], int], chunking: ChunkingParams,
-    progress: bool = False,
+    progress: bool = False, max_bytes: int | None = None,
 ) -> tuple[list[ProcessedDocument], list[IngestProblem], list[str]]:
-    """Process every manifest entry; return the documents, the problems and the manifest's doc ids."""
+    """Process every manifest entry; return the documents, the problems and the manifest's doc ids.
+
+    Every document gets the manifest's corpus (its folder's name when the manifest names none). A
+    ``file`` must lie inside the corpus folder: a path that leaves it (``../``, an absolute path,
+    a link pointing out) is refused, and so is a file over ``max_bytes``.
+    """
     corpus_dir = Path(corpus_dir)
     manifest = load_manifest(corpus_dir)
+    corpus = manifest.corpus or corpus_name(corpus_dir)
+    root = corpus_dir.resolve()
     problems: list[IngestProblem] = []
     listed = {d.file for d in manifest.documents}
     for path in sorted(p for p in corpus_dir.iterdir() if p.is_file()):
@@ -93,9 +161,19 @@ def read_corpus(
             problems.append(IngestProblem(path.name, f"{path}: no manifest entry; add it to {MANIFEST_NAME} or move it out"))
     documents: list[ProcessedDocument] = []
     for meta in tqdm(manifest.documents, desc="reading", unit="doc", disable=not progress):
+        meta = meta.model_copy(update={"corpus": corpus})
         path = corpus_dir / meta.file
+        outside = _outside(root, corpus_dir, meta.file)
+        if outside:
+            problems.append(IngestProblem(meta.doc_id, f"{meta.doc_id}: file {meta.file!r} {outside}; refused"))
+            continue
         if not path.is_file():
             problems.append(IngestProblem(meta.doc_id, f"{path}: manifest entry {meta.doc_id!r} names a file that does not exist"))
+            continue
+        size = path.stat().st_size
+        if max_bytes is not None and size > max_bytes:
+            problems.append(IngestProblem(
+                meta.doc_id, f"{path}: {size} bytes is over the limit of {max_bytes} (SOURCEWISE_MAX_DOCUMENT_BYTES)"))
             continue
         try:
             documents.append(
@@ -109,8 +187,65 @@ def read_corpus(
     return documents, problems, [d.doc_id for d in manifest.documents]
 
 
+def corpus_name(corpus_dir: Path) -> str:
+    """The corpus a folder's documents belong to when its manifest names none: the folder's name."""
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", Path(corpus_dir).resolve().name).strip("-.") or "default"
+    return name[:64]
+
+
+def _outside(root: Path, corpus_dir: Path, file: str) -> str | None:
+    """Why a manifest ``file`` is not a file of the corpus folder, or None when it is."""
+    if Path(file).is_absolute():
+        return "is an absolute path"
+    candidate = corpus_dir / file
+    try:
+        resolved = candidate.resolve()
+    except (OSError, RuntimeError):
+        return "cannot be resolved"
+    if resolved != root and root not in resolved.parents:
+        return "lies outside the corpus folder" + (" (through a link)" if candidate.is_symlink() else "")
+    return None
+
+
+def store_documents(
+    documents: list[ProcessedDocument], store, embedder, *, batch: int = 64, progress: bool = False,
+) -> tuple[list[WriteResult], float]:
+    """Embed and store processed documents; documents whose stored version is the same are skipped
+    without embedding. The write results and the seconds spent embedding."""
+    stored = store.documents_by_id([d.meta.doc_id for d in documents])
+    results: list[WriteResult] = []
+    todo = []
+    for doc in documents:
+        version = document_version(doc)
+        current = stored.get(doc.meta.doc_id)
+        if current is not None and current.version == version:
+            results.append(WriteResult(doc.meta.doc_id, version, "unchanged"))
+        else:
+            todo.append(doc)
+    texts: list[str] = []
+    for doc in todo:
+        texts.extend(c.text for c in doc.chunks)
+        texts.extend(p.text for p in doc.passages)
+    t0 = time.perf_counter()
+    vectors = _embed(embedder, texts, batch, progress)
+    embed_seconds = time.perf_counter() - t0
+    offset = 0
+    for doc in todo:
+        n_chunks, n_passages = len(doc.chunks), len(doc.passages)
+        chunk_vectors = vectors[offset : offset + n_chunks]
+        passage_vectors = vectors[offset + n_chunks : offset + n_chunks + n_passages]
+        offset += n_chunks + n_passages
+        results.append(store.upsert_document(doc, chunk_vectors, passage_vectors))
+    return results, embed_seconds
+
+
 def ingest_corpus(corpus_dir: Path, settings: Settings, *, progress: bool = False) -> IngestReport:
-    """Ingest a corpus folder into the store named by ``settings``; idempotent."""
+    """Ingest a corpus folder into the store named by ``settings``; idempotent.
+
+    Adds, updates and removes documents of this corpus only: another corpus's documents are never
+    touched. A document dropped from the manifest leaves the store; one whose file is broken keeps
+    its last good version; parts left by a killed earlier run are removed.
+    """
     from vectorstore.embeddings import load_embedder
     from vectorstore.store import KnowledgeStore
 
@@ -120,32 +255,32 @@ def ingest_corpus(corpus_dir: Path, settings: Settings, *, progress: bool = Fals
     embedder = load_embedder(settings)
     store = KnowledgeStore.connect(settings, dimension=embedder.dimension)
     documents, problems, listed_ids = read_corpus(
-        corpus_dir, registry, count_tokens=embedder.count_tokens, chunking=settings.chunking, progress=progress
+        corpus_dir, registry, count_tokens=embedder.count_tokens, chunking=settings.chunking, progress=progress,
+        max_bytes=settings.max_document_bytes,
     )
     report.problems = problems
-
-    texts: list[str] = []
+    report.corpus = load_manifest(Path(corpus_dir)).corpus or corpus_name(Path(corpus_dir))
+    # A doc_id another corpus already holds is refused: one corpus never overwrites another's document.
+    owners = store.documents_by_id([d.meta.doc_id for d in documents])
+    clashes = [d for d in documents if d.meta.doc_id in owners and owners[d.meta.doc_id].corpus != report.corpus]
+    for doc in clashes:
+        report.problems.append(IngestProblem(
+            doc.meta.doc_id,
+            f"{doc.meta.doc_id}: that doc_id belongs to corpus {owners[doc.meta.doc_id].corpus!r}; give it another id",
+        ))
+    documents = [d for d in documents if d not in clashes]
+    results, report.embed_seconds = store_documents(
+        documents, store, embedder, batch=settings.embedding_batch_size, progress=progress
+    )
+    report.written = Counter(r.status for r in results)
     for doc in documents:
-        texts.extend(c.text for c in doc.chunks)
-        texts.extend(s.text for s in doc.sentences)
-    t0 = time.perf_counter()
-    vectors = _embed(embedder, texts, settings.embedding_batch_size, progress)
-    report.embed_seconds = time.perf_counter() - t0
-
-    offset = 0
-    for doc in documents:
-        n_chunks, n_sentences = len(doc.chunks), len(doc.sentences)
-        chunk_vectors = vectors[offset : offset + n_chunks]
-        sentence_vectors = vectors[offset + n_chunks : offset + n_chunks + n_sentences]
-        offset += n_chunks + n_sentences
-        store.upsert_document(doc, chunk_vectors, sentence_vectors)
         _count(report, doc)
-
-    # A document dropped from the manifest leaves the store; one whose file is broken keeps its last good version.
-    stale = sorted(set(store.document_ids()) - set(listed_ids))
+        if doc.outlet_voice is Voice.UNCLASSIFIED:
+            report.unclassified_outlets.add(doc.meta.publisher)
+    stale = sorted(set(store.document_ids(report.corpus)) - set(listed_ids))
     if stale:
-        store.delete_documents(stale)
-        report.removed = stale
+        report.removed = store.delete_documents(stale)
+    report.orphans = store.remove_orphans(report.corpus)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -162,12 +297,13 @@ def _embed(embedder, texts: list[str], batch: int, progress: bool) -> np.ndarray
 
 def _count(report: IngestReport, doc: ProcessedDocument) -> None:
     report.documents += 1
-    report.sentences += len(doc.sentences)
+    report.sentences += len({p.sentence for p in doc.passages})
+    report.passages += len(doc.passages)
     report.chunks += len(doc.chunks)
-    for s in doc.sentences:
-        att = s.attribution
-        report.sentences_per_voice[att.speaker.voice.value] += 1
-        if att.kind == "direct_quote":
+    for claim in doc.claims:
+        att = claim.attribution
+        report.claims_per_voice[att.speaker.voice.value] += 1
+        if att.how == "quote":
             report.quotes += 1
-        if att.kind != "author" and att.speaker.name:
+        if att.how != "author" and att.speaker.name:
             report.speakers_per_voice.setdefault(att.speaker.voice.value, set()).add(att.speaker.name)

@@ -1,75 +1,73 @@
-"""The FastAPI app: ``POST /v1/ask``, ``POST /v1/ask/slack``, the documents and ``/healthz`` (``API.md``).
+"""The FastAPI app (``API.md``): questions, documents and corpora, health, metrics.
 
-Routes are thin: validate, call the :class:`~service.engine.AnswerEngine`, return a public model.
-The engine (model, store, caches) is built once in the lifespan. When it cannot be built (the
-index is empty, the Chroma server is down, the index was built with another model) the app still
-starts, answers 503 with what to run or check, and tries again now and then, so that a service
-started before its store or its ingest recovers by itself.
+Routes are thin (:mod:`service.api`): validate, call the :class:`~service.engine.AnswerEngine`,
+return a public model. The engine (model, store, lexical index) is built in the lifespan; when it
+cannot be built (the index is empty, the Chroma server is down, the index was built with another
+model) the app still starts, answers 503 with what to run or check, and tries again, so that a
+service started before its store or its ingest recovers by itself. A background monitor checks
+the store and follows its change log; ``/healthz`` and ``/readyz`` read what it found.
 
 Run with ``uvicorn service.app:app_factory --factory`` (what ``sourcewise serve`` does).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from anyio import to_thread
-from fastapi import FastAPI, HTTPException, Request, status
-from fastapi.encoders import jsonable_encoder
+from fastapi import FastAPI, HTTPException, status
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.deps import EngineDep, EngineHolder
-from service.schemas import (
-    AskRequest,
-    AskResponse,
-    DocumentDetail,
-    DocumentSummary,
-    ErrorBody,
-    Health,
-    SlackAnswer,
-)
-from service.slack_blocks import render_answer
+from service.access import AccessControl
+from service.api import ask, documents, health
+from service.deps import EngineHolder
+from service.errors import store_unavailable, unexpected, validation_error
+from service.monitor import StoreMonitor
+from service.observability import RequestContext
 from sourcewise.settings import Settings, get_settings
 from vectorstore.store import IndexMismatch, StoreUnavailable
 
 logger = logging.getLogger(__name__)
 
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    422: {"model": ErrorBody, "description": "Invalid input"},
-    413: {"model": ErrorBody, "description": "Body too large"},
-    503: {"model": ErrorBody, "description": "Empty index or unreachable store: the detail says what to run"},
-}
-
-
-# ------------------------------------------------------------------------------- body limit
+#: JSON around a posted document (its fields and escapes) on top of the document's own size.
+_DOCUMENT_BODY_OVERHEAD = 64 * 1024
 
 
 class BodySizeLimit:
-    """Refuse request bodies over ``max_bytes`` with 413, by Content-Length and by bytes received.
+    """Refuse request bodies over the limit with 413, by Content-Length and by bytes received.
 
     The declared length is checked first (no byte is read); a chunked or lying client is stopped
-    as soon as the bytes received pass the limit.
+    as soon as the bytes received pass the limit. Posting a document may send up to the document
+    size limit; every other body is a question and its history.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, max_document_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.max_document_bytes = max_document_bytes + _DOCUMENT_BODY_OVERHEAD
 
-    def _detail(self) -> str:
-        return f"The request body is larger than {self.max_bytes} bytes; send a shorter question and history"
+    def _limit(self, scope: Scope) -> int:
+        if scope.get("method") == "POST" and scope.get("path", "").rstrip("/") == "/v1/documents":
+            return self.max_document_bytes
+        return self.max_bytes
+
+    def _detail(self, limit: int) -> str:
+        return f"The request body is larger than {limit} bytes; send a shorter question, history or document"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self._limit(scope)
         declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.strip().isdigit() and int(declared) > self.max_bytes:
-            response = JSONResponse({"detail": self._detail()}, status_code=status.HTTP_413_CONTENT_TOO_LARGE)
+        if declared is not None and declared.strip().isdigit() and int(declared) > limit:
+            response = JSONResponse({"detail": self._detail(limit)}, status_code=status.HTTP_413_CONTENT_TOO_LARGE)
             await response(scope, receive, send)
             return
         received = 0
@@ -79,130 +77,77 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > limit:
                     # FastAPI passes an HTTPException raised while reading the body through unchanged.
-                    raise HTTPException(status_code=status.HTTP_413_CONTENT_TOO_LARGE, detail=self._detail())
+                    raise HTTPException(status_code=status.HTTP_413_CONTENT_TOO_LARGE, detail=self._detail(limit))
             return message
 
         await self.app(scope, limited_receive, send)
-
-
-# ------------------------------------------------------------------------------ error bodies
-
-
-async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-    """422 with FastAPI's list of errors, made readable: a JSON syntax error says where and what."""
-    errors: list[dict[str, Any]] = []
-    for error in exc.errors():
-        error = dict(error)
-        if error.get("type") == "json_invalid":
-            reason = (error.get("ctx") or {}).get("error", "")
-            error["msg"] = f"The request body is not valid JSON ({reason} at character {error['loc'][-1]})"
-        # Echoing a rejected 2,000-character question back helps nobody.
-        error.pop("input", None)
-        error.pop("url", None)
-        errors.append(error)
-    return JSONResponse(status_code=422, content={"detail": jsonable_encoder(errors)})
-
-
-async def _store_unavailable(request: Request, exc: Exception) -> JSONResponse:
-    """The store went away after start-up: 503 with its message (what to run or check)."""
-    logger.warning("Store failure on %s: %s", request.url.path, exc)
-    return JSONResponse(status_code=503, content={"detail": str(exc)})
-
-
-async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    """A real bug: log it with its traceback; the client gets a 500 that says where to look."""
-    logger.exception("Unexpected error on %s %s", request.method, request.url.path)
-    return JSONResponse(
-        status_code=500, content={"detail": "Internal error in Sourcewise; the service log has the details"}
-    )
-
-
-# -------------------------------------------------------------------------------------- app
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The Sourcewise API for ``settings`` (the environment's settings when None)."""
     settings = settings or get_settings()
     holder = EngineHolder(settings)
+    monitor = StoreMonitor(holder)
+    access = AccessControl(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # Loading the model and caches takes seconds of blocking work: keep it off the event loop.
+        app.state.ask_slots = asyncio.Semaphore(settings.max_concurrent_asks)
+        if access.open:
+            logger.warning("No API keys configured (SOURCEWISE_API_KEYS): the API is open to anyone who can reach "
+                           "it; keep it on loopback or configure keys")
+        else:
+            logger.info("API keys configured: %s", ", ".join(f"{k.name} ({k.access})" for k in access.keys))
+        # Loading the model and the lexical index takes seconds of blocking work: off the event loop.
         await to_thread.run_sync(holder.build)
+        await to_thread.run_sync(monitor.check)
+        monitor.start()
         yield
+        monitor.stop()
 
-    app = FastAPI(
+    from fastapi_offline import FastAPIOffline
+
+    # FastAPIOffline serves the Swagger UI and ReDoc assets from the installed package, not a CDN.
+    app = FastAPIOffline(
         title="Sourcewise",
-        version="1.0.0",
+        version="1.1.0",
         summary="Answers questions with verbatim quotes, each attributed to the voice that makes the claim",
         lifespan=lifespan,
     )
     app.state.holder = holder
+    app.state.monitor = monitor
+    app.state.access = access
     app.state.settings = settings
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
-    app.add_exception_handler(StoreUnavailable, _store_unavailable)
-    app.add_exception_handler(IndexMismatch, _store_unavailable)
-    app.add_exception_handler(Exception, _unexpected)
-
-    @app.post("/v1/ask", response_model=AskResponse, responses=ERROR_RESPONSES, tags=["answers"])
-    def ask(request: AskRequest, engine: EngineDep) -> AskResponse:
-        """Answer a question with verbatim quotes grouped by the voice of who makes each claim."""
-        return engine.ask(request)
-
-    @app.post("/v1/ask/slack", response_model=SlackAnswer, responses=ERROR_RESPONSES, tags=["answers"])
-    def ask_slack(request: AskRequest, engine: EngineDep) -> SlackAnswer:
-        """The same answer, also rendered as a Slack Block Kit message."""
-        answer = engine.ask(request)
-        message = render_answer(answer.model_dump(mode="json"))
-        return SlackAnswer(text=message["text"], blocks=message["blocks"], answer=answer)
-
-    @app.get("/v1/documents", response_model=list[DocumentSummary], responses=ERROR_RESPONSES, tags=["documents"])
-    def list_documents(engine: EngineDep) -> list[DocumentSummary]:
-        """Every document in the index."""
-        return engine.list_documents()
-
-    @app.get(
-        "/v1/documents/{doc_id}",
-        response_model=DocumentDetail,
-        responses={404: {"model": ErrorBody, "description": "Unknown document"}, **ERROR_RESPONSES},
-        tags=["documents"],
+    app.state.ask_slots = asyncio.Semaphore(settings.max_concurrent_asks)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, max_document_bytes=settings.max_document_bytes)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=list(settings.cors_origins),
+        allow_methods=["GET", "POST", "DELETE"],
+        allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+        expose_headers=["X-Total-Count", "X-Request-ID", "Retry-After"],
     )
-    def get_document(doc_id: str, engine: EngineDep) -> DocumentDetail:
-        """One document with the cleaned text that quote offsets refer to."""
-        document = engine.get_document(doc_id)
-        if document is None:
-            raise HTTPException(
-                status_code=status.HTTP_404_NOT_FOUND,
-                detail=f"Unknown document {doc_id!r}; GET /v1/documents lists them",
-            )
-        return document
-
-    @app.get(
-        "/healthz",
-        response_model=Health,
-        response_model_exclude_none=True,
-        responses={503: {"model": Health, "description": "Cannot answer: the detail says why"}},
-        tags=["health"],
-    )
-    def healthz() -> Any:
-        """``ok`` with the index size when questions can be answered; 503 with the reason otherwise."""
-        engine = holder.current()
-        reason = holder.unavailable
-        if engine is not None:
-            try:
-                counts = engine.store.counts()
-                if counts["chunks"] > 0:
-                    return Health(status="ok", documents=counts["documents"], chunks=counts["chunks"])
-                reason = "The index is empty: run `sourcewise ingest` (or `make run`) to build it"
-            except (StoreUnavailable, IndexMismatch) as exc:
-                reason = str(exc)
-        body = Health(status="unavailable", documents=0, chunks=0, detail=reason)
-        return JSONResponse(status_code=503, content=body.model_dump(mode="json"))
-
+    app.add_middleware(RequestContext)
+    app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(StoreUnavailable, store_unavailable)
+    app.add_exception_handler(IndexMismatch, store_unavailable)
+    app.add_exception_handler(Exception, unexpected)
+    app.include_router(ask.router)
+    app.include_router(documents.router)
+    app.include_router(health.router)
+    _instrument(app)
     return app
+
+
+def _instrument(app: FastAPI) -> None:
+    """Prometheus ``/metrics``: request latency histograms by route, plus the answer and ingest counters."""
+    from prometheus_fastapi_instrumentator import Instrumentator
+
+    Instrumentator(excluded_handlers=["/metrics"], should_group_status_codes=False).instrument(app).expose(
+        app, endpoint="/metrics", include_in_schema=False
+    )
 
 
 def app_factory() -> FastAPI:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+import re
 
-from sourcewise.types import Genre, Voice
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+from sourcewise.types import Genre, How, Voice
 
 #: Longest question accepted, in characters after trimming.
 MAX_QUESTION_CHARS = 2000
@@ -52,8 +54,12 @@ class AskFilters(BaseModel):
         default_factory=list, description="Only quotes from documents printed by these publishers (exact names)"
     )
     doc_ids: list[str] = Field(default_factory=list, description="Only quotes from these documents")
+    corpora: list[str] = Field(default_factory=list, description="Only quotes from documents of these corpora")
+    speakers: list[str] = Field(
+        default_factory=list, description="Only quotes whose speaker (or relaying outlet) is one of these names"
+    )
 
-    @field_validator("voices", "publishers", "doc_ids", mode="before")
+    @field_validator("voices", "publishers", "doc_ids", "corpora", "speakers", mode="before")
     @classmethod
     def _null_is_empty(cls, value: Any) -> Any:
         # Clients that serialise "no filter" as null mean the same as an empty list.
@@ -61,7 +67,7 @@ class AskFilters(BaseModel):
 
     def is_empty(self) -> bool:
         """True when nothing is filtered."""
-        return not (self.voices or self.publishers or self.doc_ids)
+        return not (self.voices or self.publishers or self.doc_ids or self.corpora or self.speakers)
 
 
 class AskRequest(BaseModel):
@@ -113,6 +119,14 @@ class SpeakerOut(BaseModel):
     voice: Voice = Field(description="The voice of the claim")
 
 
+class CueOut(BaseModel):
+    """The verbatim words that attribute a claim, so a reader can check the attribution."""
+
+    text: str = Field(description="The words, as printed")
+    start: int = Field(description="Offset in the document's text")
+    end: int = Field(description="Offset after the last character")
+
+
 class SourceOut(BaseModel):
     """The document a quote comes from."""
 
@@ -123,6 +137,8 @@ class SourceOut(BaseModel):
     published: str | None = Field(description="Publication date (ISO 8601, may be a month), null when unknown")
     url: str | None = Field(description="Where it was published, null when unknown")
     genre: Genre = Field(description="news, analysis or opinion")
+    corpus: str = Field(default="default", description="The corpus the document belongs to")
+    version: str | None = Field(default=None, description="The document version the offsets refer to")
 
 
 class QuoteOut(BaseModel):
@@ -138,6 +154,31 @@ class QuoteOut(BaseModel):
     conduit: str | None = Field(
         default=None, description="The outlet or body that relayed the claim, when it is not the speaker"
     )
+    how: How = Field(default="author", description="How the speaker was found (quote, reported, according_to, "
+                     "transcript, carry_over, author, unattributed_cue)")
+    cue: CueOut | None = Field(default=None, description="The words that attribute the claim, null for the author's own")
+
+
+class ClaimOut(BaseModel):
+    """A claim of a document: a quote without a score (``GET /v1/documents/{doc_id}/claims``)."""
+
+    id: str = Field(description="Unique within the document version")
+    text: str = Field(description="Verbatim span of the document's cleaned text")
+    start: int = Field(description="Offset of the first character")
+    end: int = Field(description="Offset after the last character: document.text[start:end] == text")
+    speaker: SpeakerOut = Field(description="Who makes the claim")
+    source: SourceOut = Field(description="Where the claim was printed")
+    conduit: str | None = Field(default=None, description="The outlet or body that relayed the claim")
+    how: How = Field(description="How the speaker was found")
+    cue: CueOut | None = Field(default=None, description="The words that attribute the claim")
+
+
+class DocumentClaims(BaseModel):
+    """Every claim of a document, in text order, the author's own sentences included."""
+
+    doc_id: str
+    version: str = Field(description="The document version the offsets refer to")
+    claims: list[ClaimOut]
 
 
 class AnswerSection(BaseModel):
@@ -169,6 +210,64 @@ class DocumentSummary(SourceOut):
     """A document as listed by ``GET /v1/documents``: the source fields and the outlet's voice."""
 
     outlet_voice: Voice = Field(description="Voice of the outlet's own sentences")
+    outlet_reason: str | None = Field(default=None, description="Why the outlet has that voice (registry entry, rule)")
+    claims: dict[str, int] = Field(default_factory=dict, description="How many claims per voice")
+
+
+class CorpusOut(BaseModel):
+    """A corpus and how many documents it holds."""
+
+    corpus: str
+    documents: int
+
+
+class DocumentWrite(BaseModel):
+    """Body of ``POST /v1/documents``: a document as plain text, or a whole web page as ``html``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    corpus: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,64}$")] = Field(
+        description="The corpus to add the document to"
+    )
+    doc_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,128}$")] | None = Field(
+        default=None, description="Stable id; derived from the corpus, title and text when not given"
+    )
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)] | None = Field(
+        default=None, description="Title as printed (taken from the page when html is given and this is not)"
+    )
+    publisher: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] = Field(
+        description="The outlet or body that published it"
+    )
+    author: str | None = Field(default=None, max_length=300, description="Author as printed")
+    published: str | None = Field(default=None, max_length=40, description="ISO date (or month)")
+    url: str | None = Field(default=None, max_length=2000, description="Where it was published")
+    genre: Genre = Field(default=Genre.NEWS, description="news, analysis or opinion")
+    outlet_voice: Voice | None = Field(default=None, description="Voice of the outlet's own sentences, if known")
+    text: str | None = Field(default=None, description="The article as plain text")
+    html: str | None = Field(default=None, description="A whole web page; the article is extracted from it")
+    replace: bool = Field(default=False, description="Replace a stored document of the same id with other content")
+
+    @field_validator("published")
+    @classmethod
+    def _iso_date(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?(T[\d:.+Z-]*)?", value):
+            raise ValueError("published must be an ISO date such as 2022-01-07 (or a month: 2022-01)")
+        return value
+
+    @model_validator(mode="after")
+    def _one_body(self) -> "DocumentWrite":
+        if (self.text is None) == (self.html is None):
+            raise ValueError("give exactly one of text or html")
+        body = self.text if self.text is not None else self.html
+        if not body or not body.strip():
+            raise ValueError("the document is empty")
+        return self
+
+
+class DocumentWritten(DocumentSummary):
+    """Answer to ``POST /v1/documents``: the stored document and what its claims are."""
+
+    status: Literal["created", "updated", "unchanged"] = Field(description="What the write did")
 
 
 class DocumentDetail(DocumentSummary):
@@ -183,7 +282,15 @@ class Health(BaseModel):
     status: Literal["ok", "unavailable"] = Field(description="'ok' when questions can be answered")
     documents: int = Field(description="Documents in the index")
     chunks: int = Field(description="Chunks in the index")
+    passages: int | None = Field(default=None, description="Passages (claims within sentences) in the index")
     detail: str | None = Field(default=None, description="When unavailable: why, and what to run or check")
+
+
+class Readiness(BaseModel):
+    """Body of ``GET /readyz``."""
+
+    ready: bool = Field(description="True when the store answers, the model is loaded and the index holds passages")
+    checks: dict[str, str] = Field(description="Each check: 'ok' or why not")
 
 
 class ErrorBody(BaseModel):

@@ -28,17 +28,24 @@ def _ingest(args: argparse.Namespace) -> int:
     except (ManifestError, StoreUnavailable, IndexMismatch) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(f"\nIngested {corpus} into {_store_location(settings)}")
-    print(f"  documents {report.documents}   sentences {report.sentences}   chunks {report.chunks}   "
-          f"quoted sentences {report.quotes}")
+    print(f"\nIngested {corpus} as corpus {report.corpus!r} into {_store_location(settings)}")
+    written = ", ".join(f"{n} {status}" for status, n in sorted(report.written.items())) or "none"
+    print(f"  documents {report.documents} ({written})   sentences {report.sentences}   passages {report.passages}   "
+          f"chunks {report.chunks}   quoted claims {report.quotes}")
     if report.removed:
         print(f"  removed from the store (no longer in the manifest): {', '.join(report.removed)}")
-    print(f"  {'voice':<20} {'sentences':>9} {'speakers':>9}  examples")
+    if report.orphans:
+        print(f"  removed {report.orphans} records an interrupted earlier ingest had left")
+    print(f"  {'voice':<20} {'claims':>9} {'speakers':>9}  examples")
     for voice in _voice_ids():
         speakers = sorted(report.speakers_per_voice.get(voice, set()))
         sample = ", ".join(speakers[:4]) + (" …" if len(speakers) > 4 else "")
-        print(f"  {voice:<20} {report.sentences_per_voice.get(voice, 0):>9} {len(speakers):>9}  {sample}")
+        print(f"  {voice:<20} {report.claims_per_voice.get(voice, 0):>9} {len(speakers):>9}  {sample}")
     print(f"  took {report.seconds:.1f} s (embedding {report.embed_seconds:.1f} s)")
+    for outlet in sorted(report.unclassified_outlets):
+        print(f"note: publisher {outlet!r} is not in the registry or the State Media Matrix, so its own sentences are "
+              f"'unclassified'; set outlet_voice in the manifest or add a registry entry "
+              f"(`sourcewise registry explain {outlet!r}`)", file=sys.stderr)
     for problem in report.problems:
         print(f"problem: {problem.message}", file=sys.stderr)
     if report.problems:
@@ -118,27 +125,60 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _attribution(args: argparse.Namespace) -> int:
-    from evals.attribution import load_gold, score_attribution
+    from evals.attribution import GOLD_PATH, GoldError, format_report, load_gold, score_attribution
+    from ingest.manifest import ManifestError
     from ingest.pipeline import read_corpus
     from sourcewise.registry import cached_registry
     from vectorstore.embeddings import load_embedder
 
     settings = get_settings()
-    embedder = load_embedder(settings)
-    documents, problems, _ = read_corpus(
-        Path(args.corpus or settings.corpus_dir), cached_registry(tuple(settings.registry_paths)),
-        count_tokens=embedder.count_tokens, chunking=settings.chunking,
-    )
-    score = score_attribution(documents, load_gold())
-    print(f"gold sentences        {score.gold}")
-    print(f"predicted attributed  {score.predicted_attributed}")
-    print(f"speaker precision     {score.speaker_precision:.3f}")
-    print(f"speaker recall        {score.speaker_recall:.3f}")
-    print(f"voice accuracy        {score.voice_accuracy:.3f}")
-    print(f"state<->independent   {score.leaks}")
-    if args.verbose:
-        for line in score.misses:
-            print("  miss:", line)
+    corpus = Path(args.corpus or settings.corpus_dir)
+    gold_path = Path(args.gold) if args.gold else (corpus / "gold.yaml" if (corpus / "gold.yaml").is_file() else GOLD_PATH)
+    try:
+        gold = load_gold(gold_path)
+        embedder = load_embedder(settings)
+        documents, problems, _ = read_corpus(
+            corpus, cached_registry(tuple(settings.registry_paths)),
+            count_tokens=embedder.count_tokens, chunking=settings.chunking,
+        )
+    except (GoldError, ManifestError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for problem in problems:
+        print(f"problem: {problem.message}", file=sys.stderr)
+    score = score_attribution(documents, gold)
+    print(f"corpus {corpus}  gold {gold_path}  documents {len(documents)}")
+    print(format_report(score, verbose=args.verbose))
+    return 0
+
+
+def _registry(args: argparse.Namespace) -> int:
+    from sourcewise.registry import RegistryError, cached_registry
+
+    settings = get_settings()
+    try:
+        registry = cached_registry(tuple(settings.registry_paths))
+    except RegistryError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for line in registry.explain(args.name, url=args.url):
+        print(line)
+    return 0
+
+
+def _keys(args: argparse.Namespace) -> int:
+    import json
+
+    from service.access import hash_key, new_key
+
+    if args.key:
+        key, digest = args.key, hash_key(args.key)
+    else:
+        key, digest = new_key()
+    spec = {"name": args.name, "sha256": digest, "access": "write" if args.write else "read", "per_minute": args.per_minute}
+    print(f"key (give it to the client; it is not stored anywhere): {key}")
+    print("add this to SOURCEWISE_API_KEYS (a JSON list):")
+    print(json.dumps(spec))
     return 0
 
 
@@ -176,10 +216,25 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--port", type=int)
     p.add_argument("--ui-port", type=int, default=8501)
     p.set_defaults(func=_run)
-    p = sub.add_parser("attribution", help="score speaker attribution against the hand-labelled gold")
-    p.add_argument("--corpus")
-    p.add_argument("-v", "--verbose", action="store_true")
+    p = sub.add_parser("attribution", help="score claims, speakers and voices of a corpus against hand-labelled gold")
+    p.add_argument("--corpus", help="corpus folder (default: the sample corpus)")
+    p.add_argument("--gold", help="gold file (default: the corpus's gold.yaml, else the sample gold)")
+    p.add_argument("-v", "--verbose", action="store_true", help="list every disagreement")
     p.set_defaults(func=_attribution)
+    p = sub.add_parser("registry", help="inspect the registry of who is who")
+    registry_sub = p.add_subparsers(dest="registry_command", required=True)
+    q = registry_sub.add_parser("explain", help="what a name (and a web address) matches, and why it has its voice")
+    q.add_argument("name")
+    q.add_argument("--url", help="a document's web address, to see which outlet its domain names")
+    q.set_defaults(func=_registry)
+    p = sub.add_parser("keys", help="API keys")
+    keys_sub = p.add_subparsers(dest="keys_command", required=True)
+    q = keys_sub.add_parser("new", help="make a key and print the hash line for SOURCEWISE_API_KEYS")
+    q.add_argument("--name", required=True)
+    q.add_argument("--write", action="store_true", help="allow POST/DELETE /v1/documents")
+    q.add_argument("--per-minute", type=int, default=120)
+    q.add_argument("--key", help="hash this key instead of making a new one")
+    q.set_defaults(func=_keys)
     sub.add_parser("eval", help="run the evaluation set (see `sourcewise eval --help`)")
     sub.add_parser("bench", help="run the benchmark (see `sourcewise bench --help`)")
     args = parser.parse_args(argv)

@@ -12,6 +12,7 @@ import json
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -34,6 +35,17 @@ class ChunkingParams(BaseModel):
     min_tokens: int = Field(default=100, ge=10, description="Smallest chunk, in model tokens (soft)")
     max_tokens: int = Field(default=250, ge=20, description="Largest chunk, in model tokens")
     overlap_sentences: int = Field(default=1, ge=0, le=3, description="Sentences shared by neighbouring chunks")
+
+
+class ApiKeySpec(BaseModel):
+    """One API key, as configured: its name (for logs), its SHA-256 hash, access and rate limit."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$", description="Shown in logs instead of the key")
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="Hex SHA-256 of the key (`sourcewise keys new` prints it)")
+    access: Literal["read", "write"] = Field(default="read", description="write also allows POST/DELETE /v1/documents")
+    per_minute: int = Field(default=120, ge=1, description="Requests per minute this key may make (per replica)")
 
 
 class Settings(BaseSettings):
@@ -72,7 +84,26 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", validation_alias=AliasChoices("HOST", "SOURCEWISE_HOST"))
     port: int = Field(default=8000, validation_alias=AliasChoices("PORT", "SOURCEWISE_PORT"))
     api_url: str = Field(default="http://127.0.0.1:8000", description="Where the clients find the API")
-    max_body_bytes: int = Field(default=64 * 1024, description="Largest request body the API accepts")
+    max_body_bytes: int = Field(default=64 * 1024, description="Largest question body the API accepts")
+    api_keys: list[ApiKeySpec] = Field(
+        default_factory=list,
+        description="API keys (JSON list of {name, sha256, access, per_minute}); none: the API is open (loopback use)",
+    )
+    cors_origins: list[str] = Field(
+        default_factory=lambda: ["http://localhost:8501", "http://127.0.0.1:8501"],
+        description="Browser origins allowed to call the API (the chat UI's)",
+    )
+    max_concurrent_asks: int = Field(
+        default=8, ge=1, description="Questions one process answers at once; more wait, and beyond a short wait get 503"
+    )
+    queue_wait_s: float = Field(default=1.0, ge=0, description="How long a question may wait for a slot before 503")
+    log_format: Literal["text", "json"] = Field(default="text", description="Service logs as text or JSON lines")
+    max_document_bytes: int = Field(
+        default=5 * 1024 * 1024, ge=1024, description="Largest document (file or POST body) ingest accepts"
+    )
+    chroma_timeout_s: float = Field(
+        default=8.0, gt=0, description="Seconds a request to the Chroma server may take before it fails with 503"
+    )
     torch_threads: int = Field(default=2, ge=1, description="CPU threads for batch embedding (ingest)")
     query_torch_threads: int = Field(
         default=1,
@@ -97,7 +128,7 @@ class Settings(BaseSettings):
             "chunking": self.chunking.model_dump(),
             # Chroma fixes HNSW parameters when a collection is created, so they are part of its identity.
             "hnsw": [self.hnsw_ef_search, self.hnsw_ef_construction],
-            "schema": 1,
+            "schema": 2,
         }
         return hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()[:10]
 

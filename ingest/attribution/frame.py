@@ -1,0 +1,156 @@
+"""The document's speaker frame: a speaker given once for the whole text, or for each turn.
+
+Two shapes, both common on official sites and in reprints:
+
+- **Turns**: a paragraph opens with a speaker's label and a colon ("Vladimir Putin: Colleagues,
+  ...", "Defence Minister Sergei Shoigu: Mr President, ...", "MR PRICE: ...", "QUESTION: ...");
+  the turn runs until the next label.
+- **A whole-text speaker**: the title or an opening line says the text is someone's address,
+  statement or commentary ("Full text of the address of the Head of State", "Commentary of the
+  Ministry of Foreign Affairs", "Statement by the CSTO Secretariat"); what follows is theirs.
+
+Inside a frame, sentences with no cue of their own belong to the frame's speaker (``how:
+transcript``), not to the outlet that printed them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ingest.attribution.lexicon import Lexicon
+from ingest.sentences import SentenceSpan
+from sourcewise.types import DocumentMeta
+
+_LABEL_RE = re.compile(r"^(?P<label>[A-ZÀ-ÖØ-ÞА-Я][^:\n]{0,80}?)\s*:\s+(?=\S)")
+_CONNECTORS = frozenset("of the and de von van der al bin ibn la le du di da".split())
+
+
+@dataclass(frozen=True)
+class Turn:
+    """A stretch of text spoken by one labelled speaker."""
+
+    start: int  # where the turn's words begin (after the label)
+    end: int  # where the turn ends (before the next label, or the text's end)
+    label_start: int
+    label_end: int  # after the colon
+    phrase: str  # the label without its colon ("Defence Minister Sergei Shoigu")
+    question: bool = False  # a questioner's turn ("QUESTION:", "Journalist:", "NAME, BYLINE:")
+    answer: bool = False  # an interviewee's turn labelled only "Answer:"
+
+
+@dataclass
+class DocumentFrame:
+    """Who speaks where the text itself gives no cue."""
+
+    turns: list[Turn] = field(default_factory=list)
+    speaker_phrase: str | None = None  # the whole text's speaker, when it is an address or statement
+    speaker_cue: tuple[int, int] | None = None  # where the text says so, when it does
+    body_start: int = 0  # where the whole-text speaker's words begin
+
+    def turn_at(self, offset: int) -> Turn | None:
+        """The turn that covers ``offset``, if any."""
+        for turn in self.turns:
+            if turn.label_start <= offset < turn.end:
+                return turn
+        return None
+
+
+def detect_frame(
+    text: str,
+    spans: list[SentenceSpan],
+    meta: DocumentMeta,
+    lexicon: Lexicon,
+    names_a_person: Callable[[str], bool] = lambda label: True,
+) -> DocumentFrame:
+    """The turns and the whole-text speaker of a document.
+
+    ``names_a_person`` tells a speaker's label ("Defence Minister Sergei Shoigu", "MR PRICE") from a
+    heading that happens to end in a colon ("Russia: key player in the CSTO?").
+    """
+    frame = DocumentFrame(turns=_turns(text, lexicon, names_a_person))
+    if not frame.turns:
+        found = _genre_frame(meta.title, lexicon)
+        if found is not None:
+            frame.speaker_phrase = found
+            cue = text.find(meta.title)
+            frame.speaker_cue = (cue, cue + len(meta.title)) if cue >= 0 else None
+        else:
+            # "Full text of the address of the Head of State:" as an opening line of the body.
+            for paragraph in list(re.finditer(r"[^\n]+", text))[:3]:
+                phrase = _genre_frame(paragraph.group(0), lexicon, opening_line=True)
+                if phrase is not None:
+                    frame.speaker_phrase = phrase
+                    frame.speaker_cue = (paragraph.start(), paragraph.end())
+                    frame.body_start = paragraph.end()
+                    break
+    return frame
+
+
+def _turns(text: str, lexicon: Lexicon, names_a_person: Callable[[str], bool]) -> list[Turn]:
+    labels = []
+    for paragraph in re.finditer(r"[^\n]+", text):
+        m = _LABEL_RE.match(paragraph.group(0))
+        if not m:
+            continue
+        label = m.group("label").strip()
+        low = label.lower().rstrip(".")
+        role = low.rsplit(",", 1)[-1].strip()
+        question = low in lexicon.question_labels or ("," in low and role in lexicon.question_labels)
+        answer = low in lexicon.answer_labels
+        known = any(_surname(label) == _surname(l[2]) for l in labels)
+        if _is_speaker_label(label, lexicon) and (question or answer or known or names_a_person(label)):
+            labels.append((paragraph.start(), paragraph.start() + m.end(), label, question, answer))
+    # One labelled line is mostly a sentence like "Result: ..."; it is a turn only when its label
+    # names a person and its words run on (a transcript cut after its first speaker).
+    if len(labels) == 1:
+        start, label_end, label, question, answer = labels[0]
+        line_end = text.find("\n", label_end)
+        words = len(text[label_end : line_end if line_end >= 0 else len(text)].split())
+        if question or answer or words < 6 or not names_a_person(label):
+            return []
+    if not labels:
+        return []
+    turns = []
+    for k, (start, label_end, label, question, answer) in enumerate(labels):
+        end = labels[k + 1][0] if k + 1 < len(labels) else len(text)
+        turns.append(Turn(label_end, end, start, label_end, label, question, answer))
+    return turns
+
+
+def _is_speaker_label(label: str, lexicon: Lexicon) -> bool:
+    """A speaker label is a short name or role in title case or capitals, not page furniture."""
+    low = label.lower().rstrip(".")
+    if low in lexicon.question_labels or low in lexicon.answer_labels:
+        return True
+    if low in lexicon.not_speaker_labels or any(low.startswith(x + " ") for x in ("read", "see", "photo", "source")):
+        return False
+    words = label.replace("’", "'").split()
+    if not 1 <= len(words) <= 8 or re.search(r"\d", label):
+        return False
+    # Every word is capitalised (a name, a title) or a connector ("Minister of Defence").
+    return all(w[:1].isupper() or w.lower() in _CONNECTORS for w in words) and not label.endswith(",")
+
+
+def _surname(label: str) -> str:
+    words = label.split(",")[0].split()
+    return words[-1].lower() if words else ""
+
+
+def _genre_frame(line: str, lexicon: Lexicon, opening_line: bool = False) -> str | None:
+    """The speaker phrase when ``line`` says the text is someone's speech: "Address by President
+    X", "Statement of the Ministry of Foreign Affairs", "X's address to the nation"."""
+    genres = "|".join(sorted((re.escape(g) for g in lexicon.speech_genres), key=len, reverse=True))
+    # "Full text of the", "State-of-the-Nation", "Opening", "Joint": a few title-case or leading words.
+    lead = (r"(?:(?:the\s+)?full\s+text\s+of\s+|text\s+of\s+|transcript\s+of\s+)?(?:the\s+)?"
+            r"(?:(?:[A-Z][\w-]*|joint|official|televised|video|annual|opening|closing|keynote|special|new\s+year)\s+){0,3}")
+    m = re.match(rf"^\s*{lead}(?:{genres})\s+(?:of|by|from)\s+(?P<x>[^:.;\n]{{3,120}}?)(?:\s+(?:to|at|on|regarding|concerning|in connection with|about|in|for|with)\b.*)?\s*[:.]?\s*$",
+                 line, re.IGNORECASE)
+    if m:
+        return m.group("x").strip()
+    m = re.match(rf"^\s*(?P<x>[A-Z][^:.;\n]{{2,80}}?)(?:'s|’s)\s+(?:{genres})\b(?:\s+(?:to|at|on|regarding|concerning|in connection with|about|in|for)\b.*)?\s*[:.]?\s*$",
+                 line)
+    if m and not opening_line:
+        return m.group("x").strip()
+    return None

@@ -1,0 +1,210 @@
+"""Mentions: who a phrase of the text names, from the registry, NER, titles and appositions.
+
+:class:`SourceDescriber` reads a speaker phrase (a subject, an agent, the X of "according to X")
+and says which :class:`~ingest.attribution.sources.Source` it names:
+
+1. a registry entity by a whole name or alias ("the Russian agency TASS", "Peskov");
+2. a person or organisation the text names that the registry does not know, found by spaCy's NER
+   or as a run of proper nouns, with the role and country the text itself gives: titles before the
+   name ("Kazakh Foreign Minister Mukhtar Tileuberdi", "President Venn") and appositions ("Russia's
+   ambassador to the UN, Vassily Nebenzia"; "Ivan Petrov, a political scientist,");
+3. a description with no name, by the registry's rules ("the Kazakh embassy", "Kremlin spokesman",
+   "a senior Russian official").
+
+The voice of a name the registry does not know comes from that role (:mod:`.voice`), else it is
+``unclassified``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sourcewise.registry import Registry
+from sourcewise.types import Voice
+
+from ingest.attribution.lexicon import Lexicon
+from ingest.attribution.sources import Source, from_entity
+from ingest.attribution.voice import voice_from_role
+
+#: Words that make a proper name an organisation's rather than a person's.
+_ORG_WORDS = frozenset(
+    """ministry committee council agency party group bank service office department news times post tv radio press
+    institute university union organization organisation front movement association foundation centre center
+    court parliament assembly commission government administration forces army police guard company corporation
+    network channel daily herald journal gazette review fund federation republic bureau directorate mission
+    secretariat headquarters staff command alliance coalition campaign team club society""".split()
+)
+_NAME_TOKEN_RE = re.compile(r"^[A-ZÀ-ÖØ-ÞА-Я][\w’'.-]*$")
+_CHANNEL_OF_RE = re.compile(
+    r"(?i)^(?:the\s+)?(?:official\s+)?(?:instagram|telegram|facebook|twitter|x|vk|youtube|website|web\s+site|press\s+service|"
+    r"site|page|account|channel)(?:\s+(?:page|account|channel|site))?\s+of\s+"
+)
+
+
+class SourceDescriber:
+    """Reads speaker phrases into sources, for one document (its corpus country and date)."""
+
+    def __init__(
+        self,
+        registry: Registry,
+        lexicon: Lexicon,
+        context_country: str | None,
+        published: str | None,
+        office_country: str | None = None,
+    ) -> None:
+        self.registry = registry
+        self.lexicon = lexicon
+        self.context_country = context_country
+        self.published = published
+        #: Whose officials an office with no country names ("the Prime Minister" on Armenia's government site).
+        self.office_country = office_country or context_country
+
+    # -- plain phrases --------------------------------------------------------------------
+
+    def phrase(self, phrase: str, sentence: str | None = None) -> Source | None:
+        """The source a plain phrase names by the registry alone (entities, offices, rules).
+
+        An unqualified "the Foreign Ministry" takes the country the sentence gives it ("the Ministry
+        of Foreign Affairs of Ukraine ..., according to the Foreign Ministry"), else the corpus's.
+        """
+        country = self.office_country
+        if sentence is not None:
+            near = self.registry.country_near_official(sentence)
+            if near is not None:
+                country = near.country
+        # "the Instagram page of the Interior Ministry" speaks for the ministry.
+        phrase = _CHANNEL_OF_RE.sub("", phrase.strip())
+        metonym = self._country_as_speaker(phrase)
+        if metonym is not None:
+            return metonym
+        found = self.registry.resolve(phrase, context_country=country, published=self.published)
+        if found is None:
+            return self._home_official(phrase)
+        if found.entity is not None:
+            source = from_entity(found.entity, found.reason)
+            if found.speaker.name != found.entity.name:  # someone speaking for a body ("TASS correspondent")
+                return Source(
+                    name=found.speaker.name, role=found.speaker.role, voice=found.speaker.voice, kind="person",
+                    country=found.entity.country, reason=found.reason,
+                )
+            return source
+        kind = "group"
+        if self.registry.has_official_term(phrase) or self.registry.has_media_term(phrase):
+            kind = "body"
+        return Source(
+            name=found.speaker.name,
+            role=found.speaker.role,
+            voice=found.speaker.voice,
+            kind=kind,
+            country=found.country.country if found.country else None,
+            reason=found.reason,
+        )
+
+    def _home_official(self, phrase: str) -> Source | None:
+        """An unnamed official the text gives no country ("a state-appointed ombudswoman", "a senior
+        official"): the document's own country's, as for a named one (see :mod:`.voice`)."""
+        home = self.registry.country(self.office_country)
+        words = phrase.split()
+        if home is None or not self.registry.has_official_term(phrase) or self.registry.find_countries(phrase):
+            return None
+        if len(words) > 6 or any(w[:1].isupper() for w in words[1:]):
+            return None
+        return Source(name=re.sub(r"(?i)^(the|a|an)\s+", "", phrase), role=f"{home.country} official", voice=home.voice,
+                      kind="person", country=home.country,
+                      reason=f"an office with no country in the text: taken as {home.country}'s, the document's country")
+
+    def _country_as_speaker(self, phrase: str) -> Source | None:
+        """A country or its seat of government standing for its government ("Moscow has said",
+        "Kazakhstan insists", "the US warned"); adjectives ("Russian") never stand alone for one."""
+        bare = re.sub(r"(?i)^the\s+", "", phrase.strip(" ,"))
+        country = self.registry.country(bare)
+        if country is None or not bare[:1].isupper():
+            return None
+        if not (bare.lower() == country.country.lower() or bare in country.seats or (bare.isupper() and len(bare) > 1)):
+            return None
+        return Source(name=bare, role=f"{country.country}'s government", voice=country.voice, kind="body",
+                      country=country.country, reason=f"{bare!r} stands for {country.country}'s government")
+
+    # -- parsed phrases -------------------------------------------------------------------
+
+    def span(self, span) -> Source | None:
+        """The source a parsed phrase (a spaCy span: a subject with its appositions) names."""
+        text = span.text
+        known = self.registry.find_entities(text)
+        if any(m.entity.kind == "person" for m in known):
+            return self.phrase(text)
+        taken = [(span.start_char + m.start, span.start_char + m.end) for m in known]
+        name_tokens = [t for t in self._name_tokens(span) if not any(a <= t.idx < b for a, b in taken)]
+        if not name_tokens:
+            return None
+        name = _join(name_tokens)
+        role = self._role_of(span, name_tokens)
+        kind = "org" if any(t.lower_ in _ORG_WORDS for t in name_tokens) else "person"
+        if kind == "org":
+            # An organisation the registry does not know: its own name may say whose it is ("the
+            # Zhetisu Regional Prosecutor's Office of Kazakhstan").
+            by_name = self.registry.resolve(text, published=self.published)
+            if by_name is not None and by_name.speaker.voice is not Voice.UNATTRIBUTED:
+                country = by_name.country.country if by_name.country else None
+                return Source(name=name, role=role, voice=by_name.speaker.voice, kind="body", country=country,
+                              reason=f"the name says it: {by_name.reason}")
+            return voice_from_role(self.registry, name, role, "body", self.office_country, self.published)
+        return voice_from_role(self.registry, name, role, "person", self.office_country, self.published)
+
+    def _name_tokens(self, span) -> list:
+        """The tokens of the proper name a phrase holds: a NER person or organisation, else the run
+        of proper nouns at its head that is no title, country word or registry term."""
+        for ent in sorted(span.ents, key=lambda e: e.label_ != "PERSON"):
+            if ent.label_ == "PERSON":
+                tokens = [t for t in ent if not self._is_title_or_country(t)]
+                if tokens and all(_NAME_TOKEN_RE.match(t.text) or t.text in "-'’" for t in tokens):
+                    return tokens
+            elif ent.label_ == "ORG":
+                # An organisation's name keeps its official words ("Ministry of Foreign Affairs of Uzbekistan").
+                tokens = [t for t in ent if t.lower_ != "the"]
+                if tokens and any(_NAME_TOKEN_RE.match(t.text) and not self._is_title_or_country(t) for t in tokens):
+                    return tokens
+        run: list = []
+        for tok in span:
+            if tok.pos_ == "PROPN" and _NAME_TOKEN_RE.match(tok.text) and not self._is_title_or_country(tok):
+                run.append(tok)
+            elif run:
+                break
+        # A lone proper noun that is an acronym or a common capitalised word is too weak to be a name.
+        if len(run) == 1 and (run[0].text.isupper() or run[0].is_sent_start):
+            return []
+        return run
+
+    def _is_title_or_country(self, tok) -> bool:
+        low = tok.text.lower().strip(".")
+        return (
+            low in self.registry.title_words
+            or self.registry.country(tok.text) is not None
+            or low in ("'s", "’s", "the")
+        )
+
+    def _role_of(self, span, name_tokens) -> str | None:
+        """The role the text gives a name: title words before it, an apposition after it, or the
+        noun phrase it is the apposition of ("Russia's ambassador to the UN, Vassily Nebenzia")."""
+        first, last = name_tokens[0].i, name_tokens[-1].i
+        doc = span.doc
+        before = doc[span.start : first].text.strip(" ,")
+        after = doc[last + 1 : span.end].text.strip(" ,")
+        parts = []
+        if before and not re.fullmatch(r"(?i)(the|a|an|mr|mrs|ms|dr)\.?", before):
+            parts.append(re.sub(r"(?i)^(the|a|an)\s+", "", before))
+        if after and (
+            re.match(r"(?i)^(the|a|an|who is|its|his|her|former|deputy|head|chief)\b", after)
+            or (doc[last + 1 : last + 2].text == "," and self.registry._person_words(after.lower()))
+            or self.registry.has_official_term(after)
+        ):
+            parts.append(re.sub(r"(?i)^(who is)\s+", "", after))
+        head = name_tokens[-1]
+        if head.dep_ == "appos" and head.head.i < first:
+            parts.append(doc[head.head.left_edge.i : head.head.i + 1].text)
+        role = ", ".join(p for p in parts if p)
+        return role or None
+
+
+def _join(tokens) -> str:
+    return "".join(t.text_with_ws for t in tokens).strip()

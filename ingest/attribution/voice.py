@@ -1,0 +1,73 @@
+"""Voice: with which voice a source speaks, when the registry does not name it.
+
+Order: a registry entity's own voice (the caller has it); then the role and country the text
+gives ("Russia's ambassador to the UN" is the Russian state, "political scientist" an independent
+analyst, "opposition activist" the opposition); else, for a named person or organisation,
+``unclassified``: an honest "not known", never a guess at ``independent``.
+"""
+
+from __future__ import annotations
+
+from sourcewise.registry import Registry
+from sourcewise.types import Voice
+
+from ingest.attribution.sources import Source
+
+
+def voice_from_role(
+    registry: Registry,
+    name: str | None,
+    role: str | None,
+    kind: str,
+    office_country: str | None = None,
+    published: str | None = None,
+) -> Source:
+    """The source a name and a text-given role describe.
+
+    An office with no country ("police spokesperson Saltanat Azirbek") is taken to be an office of
+    the document's own country, unless the registry knows that country's holder of the office is
+    someone else ("President Venn" in a text about Kazakhstan is not Kazakhstan's president): then,
+    and for a name with no role at all ("Ramzan Kadyrov said"), the voice is ``unclassified``.
+    """
+    if role:
+        # No corpus country here: "President Venn" is no evidence of which state's president he is.
+        found = registry.resolve(role, published=published)
+        if found is not None and found.speaker.voice is not Voice.UNATTRIBUTED and (
+            found.entity is None or found.entity.kind != "person"
+        ):
+            country = found.country.country if found.country else (found.entity.country if found.entity else None)
+            return Source(
+                name=name or found.speaker.name,
+                role=role,
+                voice=found.speaker.voice,
+                kind=kind,
+                country=country,
+                reason=f"text gives the role {role!r}: {found.reason}",
+            )
+        home = registry.country(office_country)
+        if home is not None and registry.has_official_term(role) and not registry.find_countries(role):
+            holder = registry.office_holder(f"{home.country} {role}", published=published)
+            if holder is None or (name and name.split()[-1].lower() in holder[0].name.lower()):
+                return Source(
+                    name=name,
+                    role=role,
+                    voice=home.voice,
+                    kind=kind,
+                    country=home.country,
+                    reason=f"text gives the office {role!r} with no country: taken as {home.country}'s, the "
+                    f"document's country",
+                )
+        return Source(
+            name=name,
+            role=role,
+            voice=Voice.UNCLASSIFIED,
+            kind=kind,
+            reason=f"text gives the role {role!r}, which says no country or affiliation the registry knows",
+        )
+    return Source(
+        name=name,
+        role=None,
+        voice=Voice.UNCLASSIFIED,
+        kind=kind,
+        reason="named in the text with no role or affiliation, and not in the registry",
+    )

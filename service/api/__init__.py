@@ -1,0 +1,1 @@
+"""The API's route groups: questions, documents and corpora, health."""

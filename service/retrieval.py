@@ -1,0 +1,158 @@
+"""Retrieval: the passages that may answer a question, read from the store for each question.
+
+Nothing of the corpus is held in memory but the lexical index (:mod:`vectorstore.lexical`):
+every candidate passage, with its claim and vector, comes from Chroma per question, under the
+request's filters as Chroma ``where`` clauses. Sources, fused by reciprocal rank:
+
+- the passages nearest to the question (dense, Chroma);
+- the passages of the chunks nearest to it (dense, a wider context);
+- the passages BM25 ranks highest (lexical: rare names and figures);
+- every claim of a speaker the question names ("what did Peskov say?");
+- for a question that asks for a figure, every passage of the top documents that gives one.
+
+A passage of a document version that its document record no longer names (edited or deleted
+since) is dropped, so a quote's offsets always match ``GET /v1/documents/{doc_id}``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from service.figures import AskedFigure, figures_in
+from service.schemas import AskFilters
+from vectorstore.lexical import LexicalFilter, LexicalIndex
+from vectorstore.store import KnowledgeStore, StoredDocument, StoredPassage, where_filter
+
+logger = logging.getLogger(__name__)
+
+#: Reciprocal rank fusion constant (Cormack et al. 2009); damps the weight of the very first ranks.
+RRF_K = 60
+#: Passages fetched from the dense passage search and from BM25.
+NEAREST_PASSAGES = 30
+LEXICAL_PASSAGES = 20
+#: Chunks whose passages become candidates.
+NEAREST_CHUNKS = 8
+#: Documents whose figure-giving passages are added when a question asks for a figure.
+FIGURE_DOCUMENTS = 5
+#: At most this many passages of named speakers become candidates.
+NAMED_PASSAGES = 200
+
+
+@dataclass
+class Candidate:
+    """A passage that may become (part of) a quote."""
+
+    passage: StoredPassage
+    document: StoredDocument
+    score: float = 0.0
+    fused: float = 0.0
+    figure: bool = False  # holds a figure of the kind the question asks for
+    named: bool = False  # its speaker (or conduit) is named in the question
+
+
+def lexical_filter(filters: AskFilters) -> LexicalFilter:
+    return LexicalFilter(
+        voices=frozenset(v.value for v in filters.voices),
+        corpora=frozenset(filters.corpora),
+        publishers=frozenset(filters.publishers),
+        doc_ids=frozenset(filters.doc_ids),
+    )
+
+
+class Retriever:
+    """Finds candidate passages for a question in one store and its lexical index."""
+
+    def __init__(self, store: KnowledgeStore, lexical: LexicalIndex, documents) -> None:
+        self.store = store
+        self.lexical = lexical
+        #: A callable: doc ids -> {doc_id: StoredDocument} (cached by the engine).
+        self._documents = documents
+
+    def candidates(
+        self,
+        query: str,
+        vector: np.ndarray,
+        filters: AskFilters,
+        named: Sequence[str] = (),
+        asked: AskedFigure | None = None,
+    ) -> list[Candidate]:
+        """Candidate passages with their current documents, best fused rank first."""
+        where = where_filter(filters.voices, filters.publishers, filters.doc_ids, filters.corpora, kind="passages")
+        chunk_where = where_filter(filters.voices, filters.publishers, filters.doc_ids, filters.corpora, kind="chunks")
+        lexical_where = lexical_filter(filters)
+        if filters.speakers:
+            named = list(dict.fromkeys([*named, *filters.speakers]))
+
+        dense = self.store.query_passages(vector, NEAREST_PASSAGES, where)
+        chunks = self.store.query_chunks(vector, NEAREST_CHUNKS, chunk_where)
+        lexical = self.lexical.search(query, LEXICAL_PASSAGES, lexical_where)
+        by_id: dict[str, StoredPassage] = {p.id: p for p, _ in dense}
+        chunk_rank = [(pid, score) for _, score, pids in chunks for pid in pids]
+        named_ids = self.lexical.passages_of(named, lexical_where, NAMED_PASSAGES) if named else []
+        wanted = [pid for pid, _ in chunk_rank + lexical if pid not in by_id] + [p for p in named_ids if p not in by_id]
+        if wanted:
+            for p in self.store.get_passages(ids=wanted, vectors=True):
+                by_id[p.id] = p
+        fused = reciprocal_rank_fusion([[(p.id, s) for p, s in dense], chunk_rank, lexical])
+        order = list(fused) + [pid for pid in named_ids if pid not in fused]
+
+        documents = self._documents({p.doc_id for p in by_id.values()})
+        if asked is not None:
+            top_docs = list(dict.fromkeys(by_id[pid].doc_id for pid in order if pid in by_id))[:FIGURE_DOCUMENTS]
+            for doc_id in top_docs:
+                doc = documents.get(doc_id)
+                if doc is None:
+                    continue
+                doc_where = {"$and": [{"doc_id": doc_id}, {"version": doc.version}]}
+                for p in self.store.get_passages(doc_where, vectors=True):
+                    if p.id not in by_id and figures_in(p.text, asked):
+                        by_id[p.id] = p
+                        order.append(p.id)
+
+        out: list[Candidate] = []
+        named_set = set(named_ids)
+        for pid in dict.fromkeys(order):
+            p = by_id.get(pid)
+            if p is None:
+                continue
+            doc = documents.get(p.doc_id)
+            # A passage of a version the document record no longer names is never quoted.
+            if doc is None or doc.version != p.version or not _passes(p, filters):
+                continue
+            out.append(Candidate(p, doc, fused=fused.get(pid, 0.0), named=pid in named_set))
+        return out
+
+
+def _passes(p: StoredPassage, filters: AskFilters) -> bool:
+    """The filters, applied to the passage itself (a chunk may hold a wanted voice next to others)."""
+    if filters.voices and p.attribution.speaker.voice not in filters.voices:
+        return False
+    if filters.corpora and p.corpus not in filters.corpora:
+        return False
+    if filters.publishers and p.publisher not in filters.publishers:
+        return False
+    if filters.doc_ids and p.doc_id not in filters.doc_ids:
+        return False
+    if filters.speakers and not ({p.attribution.speaker.name, p.attribution.conduit} & set(filters.speakers)):
+        return False
+    return True
+
+
+def reciprocal_rank_fusion(rankings: Sequence[Sequence[tuple[str, float]]], k: int = RRF_K) -> dict[str, float]:
+    """Ids with their summed ``1 / (k + rank)`` over ``rankings`` (Cormack et al. 2009), best first."""
+    fused: dict[str, float] = defaultdict(float)
+    for ranking in rankings:
+        seen: set[str] = set()
+        rank = 0
+        for item, _ in ranking:
+            if item in seen:
+                continue
+            seen.add(item)
+            rank += 1
+            fused[item] += 1.0 / (k + rank)
+    return dict(sorted(fused.items(), key=lambda kv: (-kv[1], kv[0])))
