@@ -17,6 +17,7 @@ from tqdm import tqdm
 from ingest.attribution import DocumentInput, get_engine
 from ingest.chunking import make_chunks
 from ingest.clean import CleaningError, clean_text, decode
+from ingest.html import extract_article
 from ingest.manifest import MANIFEST_NAME, load_manifest
 from ingest.sentences import SentenceSpan, split_sentences
 from sourcewise.registry import Registry, cached_registry
@@ -72,8 +73,20 @@ def process_document(
     chunking: ChunkingParams,
     context_country: str | None = None,
 ) -> ProcessedDocument:
-    """Clean, split, attribute and chunk one document. Raises CleaningError for unreadable input."""
-    text = clean_text(decode(raw, meta.file), meta).text
+    """Clean, split, attribute and chunk one document. Raises CleaningError for unreadable input.
+
+    A ``.html`` file is a whole web page: its article is extracted first (trafilatura), and the
+    page's author and date fill what the manifest leaves empty.
+    """
+    decoded = decode(raw, meta.file)
+    if meta.file.lower().endswith((".html", ".htm")):
+        page = extract_article(decoded, url=meta.url)
+        decoded = page.text
+        meta = meta.model_copy(update={
+            "author": meta.author or page.author,
+            "published": meta.published or (page.published[:10] if page.published else None),
+        })
+    text = clean_text(decoded, meta).text
     if not text.strip():
         raise CleaningError(f"{meta.file}: nothing left after removing page boilerplate")
     return attribute_text(meta, text, registry, count_tokens=count_tokens, chunking=chunking,

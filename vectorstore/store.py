@@ -89,6 +89,7 @@ class StoredDocument(DocumentMeta):
 
     outlet_voice: Voice = Field(description="The resolved voice of the outlet's own sentences")
     outlet_reason: str = Field(default="", description="Why the outlet has that voice")
+    manifest_outlet_voice: Voice | None = Field(default=None, description="The voice the manifest gave, if any")
     version: str = Field(description="Content hash of the stored version")
     chunk_count: int = Field(description="How many chunks the document was split into")
     passage_count: int = Field(description="How many passages the document has")
@@ -577,7 +578,8 @@ class KnowledgeStore:
                 for i, t, m in zip(page["ids"], page["documents"], page["metadatas"])
             ]
         return ProcessedDocument(
-            meta=DocumentMeta(**doc.model_dump(include=set(DocumentMeta.model_fields))),
+            meta=DocumentMeta(**{**doc.model_dump(include=set(DocumentMeta.model_fields)),
+                                 "outlet_voice": doc.manifest_outlet_voice}),
             outlet_voice=doc.outlet_voice,
             outlet_reason=doc.outlet_reason,
             text=text,
@@ -853,6 +855,7 @@ def _stored_document(meta: dict[str, Any]) -> StoredDocument:
         outlet_kind=meta.get("outlet_kind"),
         outlet_voice=meta["outlet_voice"],
         outlet_reason=meta.get("outlet_reason") or "",
+        manifest_outlet_voice=meta.get("manifest_outlet_voice"),
         version=meta["version"],
         chunk_count=meta["chunk_count"],
         passage_count=meta["passage_count"],

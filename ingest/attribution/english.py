@@ -404,7 +404,9 @@ class _DocumentRun:
             holder = self.registry.office_holder(phrase, published=self.document.meta.published)
             if holder is not None:
                 return self.names.observe(from_entity(holder[0], "office"), holder[0].name, self._index)
-        by_description = self.names.by_description(phrase, countries, self.lex.role_synonyms, role_only)
+        country_words = frozenset(m.group(0).lower() for m in re.finditer(r"[\w’'-]+", phrase)
+                                  if self.registry.country(m.group(0)) is not None)
+        by_description = self.names.by_description(phrase, countries, self.lex.role_synonyms, role_only, country_words)
         if by_description is not None and not matches:
             return by_description
         source = self.describer.phrase(phrase, sentence)

@@ -154,7 +154,10 @@ class SourceDescriber:
     def _name_tokens(self, span) -> list:
         """The tokens of the proper name a phrase holds: a NER person or organisation, else the run
         of proper nouns at its head that is no title, country word or registry term."""
-        for ent in sorted(span.ents, key=lambda e: e.label_ != "PERSON"):
+        # The name at the phrase's head first ("Zorbian Foreign Minister Anton Rebrov": Rebrov, not the
+        # adjective the tagger may also call a person), then people before organisations.
+        head = span.root
+        for ent in sorted(span.ents, key=lambda e: (not (e.start <= head.i < e.end), e.label_ != "PERSON", -e.start)):
             if ent.label_ == "PERSON":
                 tokens = [t for t in ent if not self._is_title_or_country(t)]
                 if tokens and all(_NAME_TOKEN_RE.match(t.text) or t.text in "-'’" for t in tokens):

@@ -108,6 +108,7 @@ class DocumentNames:
         country_names: set[str],
         synonyms: dict[str, list[str]] | None = None,
         role_only: bool = False,
+        country_words: frozenset[str] = frozenset(),
     ) -> Source | None:
         """The referent a description names: "the ministry", "the spokesman", "the Russian envoy".
 
@@ -128,7 +129,7 @@ class DocumentNames:
             return None
         heads = [head, *synonyms[head]]
         pattern = re.compile(r"\b(?:" + "|".join(re.escape(h) for h in heads) + ")")
-        content = {w for w in head_words if w not in _DETERMINERS and len(w) > 2}
+        content = {w for w in head_words if w not in _DETERMINERS and len(w) > 2 and w not in country_words}
         best, best_score = None, -1
         for ref in reversed(self.referents):
             s = ref.source
@@ -136,6 +137,10 @@ class DocumentNames:
             if not pattern.search(text):
                 continue
             if country_names and (s.country not in country_names):
+                continue
+            # Every word of the description but its head must be the referent's: "the Interior
+            # Ministry" is not the foreign ministry named before.
+            if any(w not in text for w in content - {head}):
                 continue
             score = sum(1 for w in content if w in text)
             if score > best_score:

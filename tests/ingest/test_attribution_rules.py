@@ -1,120 +1,327 @@
-"""Attribution rules on sentences we wrote ourselves, with other people, outlets and events than the
-sample corpus, to show the rules are general. Voices come from the registry (and the State Media
-Matrix for outlets), never from the sentences."""
+"""Attribution rules on sentences we wrote ourselves, with invented people, countries and outlets,
+one test (at least) per pattern the rules must handle on real articles. Voices come from the
+registry (and the State Media Matrix for outlets) or from roles the text gives, never from the
+sentences."""
 
 from __future__ import annotations
 
+import pytest
 
-from ingest.attribution import Attributor
-from ingest.sentences import split_sentences
+from ingest.pipeline import attribute_text
 from sourcewise.registry import load_registry
-from sourcewise.types import DocumentMeta, Voice
+from sourcewise.settings import ChunkingParams
+from sourcewise.types import Claim, DocumentMeta, Voice
 
 
-def attribute(text: str, registry=None, country: str | None = "Kazakhstan", publisher: str = "Example Review"):
-    registry = registry or load_registry()
-    meta = DocumentMeta(doc_id="t", file="t.txt", title="t", publisher=publisher, genre="news", author="A. Writer")
-    spans = split_sentences(text)
-    voice = registry.outlet_voice(publisher)
-    atts = Attributor(registry, meta, voice, country).attribute(text, spans)
-    return [(text[s.start : s.end], a) for s, a in zip(spans, atts)]
+@pytest.fixture(scope="module")
+def registry():
+    return load_registry()
 
 
-def test_quote_with_speaker_after_it_takes_a_state_outlet_from_the_matrix():
-    (_, a), = attribute("“The harvest broke every record this autumn.”, reports the Belarusian agency BelTA.")
-    assert a.kind == "direct_quote"
-    assert a.speaker.name.lower().startswith("belta")
-    assert a.speaker.voice == Voice.FOREIGN_GOVERNMENT  # BelTA is state-controlled (SC) in the Matrix
+def claims_of(
+    text: str,
+    registry,
+    *,
+    country: str | None = "Kazakhstan",
+    publisher: str = "Example Review",
+    url: str | None = None,
+    title: str = "A report",
+    author: str | None = "A. Writer",
+    outlet_voice: Voice | None = Voice.INDEPENDENT,
+) -> list[Claim]:
+    meta = DocumentMeta(doc_id="t", file="t.txt", title=title, publisher=publisher, url=url, genre="news",
+                        author=author, outlet_voice=outlet_voice, published="2022-01-10")
+    doc = attribute_text(meta, text, registry, count_tokens=lambda s: len(s.split()), chunking=ChunkingParams(),
+                         context_country=country)
+    assert all(text[c.start : c.end] == c.text for c in doc.claims), "claims are verbatim spans"
+    return doc.claims
 
 
-def test_multi_sentence_quote_in_guillemets_belongs_to_the_speaker_named_at_its_end():
+def claim_at(claims: list[Claim], words: str) -> Claim:
+    """The claim that holds these words."""
+    found = [c for c in claims if words in c.text]
+    assert found, f"no claim holds {words!r}: {[c.text for c in claims]}"
+    return found[0]
+
+
+# ---------------------------------------------------------------------------- quotes and cues
+
+
+def test_quote_with_speaker_after_it_takes_a_state_outlet_from_the_matrix(registry):
+    (claim,) = claims_of("“The harvest broke every record this autumn.”, reports the Belarusian agency BelTA.", registry)
+    assert claim.attribution.how == "quote"
+    assert claim.attribution.speaker.name == "BelTA"
+    assert claim.attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT  # BelTA is state-controlled (SC) in the Matrix
+    assert claim.attribution.cue is not None and "BelTA" in claim.attribution.cue.text
+
+
+def test_multi_sentence_quote_is_one_claim_of_the_speaker_named_at_its_end(registry):
     text = "«Our grain exports doubled. The new port opened in March. Nobody expected it», the Kazakh embassy said in a statement."
-    result = attribute(text)
-    assert len(result) == 3
-    assert {a.speaker.voice for _, a in result} == {Voice.KAZAKH_GOVERNMENT}
-    assert all(a.kind == "direct_quote" for _, a in result)
+    claims = claims_of(text, registry)
+    assert len(claims) == 1 and claims[0].text == text
+    assert claims[0].attribution.speaker.voice == Voice.KAZAKH_GOVERNMENT
 
 
-def test_single_quotes_and_apostrophes_are_told_apart():
-    (_, a), = attribute("‘It’s a very long road to peace’, said Antony Blinken, after the talks in Oslo.")
-    assert a.speaker.name == "Antony Blinken" and a.speaker.voice == Voice.FOREIGN_GOVERNMENT
+def test_reported_speech_gives_the_cue_words(registry):
+    text = "Kremlin spokesman Dmitry Peskov reiterated that the convoy carried only medicine."
+    (claim,) = claims_of(text, registry)
+    assert claim.attribution.how == "reported"
+    assert claim.attribution.cue.text == "Kremlin spokesman Dmitry Peskov reiterated"
+    assert text[claim.attribution.cue.start : claim.attribution.cue.end] == claim.attribution.cue.text
 
 
-def test_reported_speech_with_cue_verbs_and_descriptors():
+def test_a_quote_a_dash_and_a_name(registry):
+    text = "‘This order is reckless’ - Olga Brenner, director of the Meridian Rights Centre, a human rights group."
+    (claim,) = claims_of(text, registry)
+    assert claim.attribution.speaker.name.startswith("Olga Brenner")
+    assert claim.attribution.speaker.voice == Voice.INDEPENDENT
+
+
+# --------------------------------------------------------------- 1. whole names, never substrings
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The Associated Press reported that the airport had reopened.",
+        "The National Interest argued that the mission was a success.",
+        "Novye Izvestia wrote that the talks had failed.",
+    ],
+)
+def test_an_outlet_inside_a_longer_name_is_not_matched(registry, sentence):
+    (claim,) = claims_of(sentence, registry)
+    assert claim.attribution.speaker.voice == Voice.INDEPENDENT  # not Press TV, The National, Izvestia
+
+
+def test_a_first_name_is_not_an_acronym_outlet(registry):
+    claims = claims_of("Petra Kovacs, the Zorbian trade minister, said that tariffs would fall.", registry, country=None)
+    assert claims[0].attribution.speaker.name == "Petra Kovacs"
+    assert claims[0].attribution.speaker.voice != Voice.FOREIGN_GOVERNMENT or "Jordan" not in (claims[0].attribution.speaker.role or "")
+
+
+# ------------------------------------------------------------------ 2. official publishers
+
+
+@pytest.mark.parametrize(
+    "publisher, url, voice",
+    [
+        ("Kremlin", "http://en.kremlin.ru/events/president/news/1", Voice.RUSSIAN_STATE),
+        ("Ministry of Foreign Affairs of the Russian Federation", None, Voice.RUSSIAN_STATE),
+        ("Some page", "https://www.akorda.kz/en/addresses/1", Voice.KAZAKH_GOVERNMENT),
+        ("U.S. Department of State", "https://www.state.gov/briefings/x", Voice.FOREIGN_GOVERNMENT),
+        ("Ministry of Foreign Affairs of Zorbia", None, Voice.UNCLASSIFIED),
+        ("Government of Ukraine", None, Voice.FOREIGN_GOVERNMENT),
+    ],
+)
+def test_a_publisher_is_classified_by_domain_name_and_the_official_rules(registry, publisher, url, voice):
+    claims = claims_of("The dam was built in 1962.", registry, publisher=publisher, url=url, outlet_voice=None, author=None)
+    assert claims[0].attribution.speaker.voice == voice
+
+
+# ------------------------------------------------------------ 3. speaker frames and turns
+
+
+def test_name_colon_turns_are_transcript_claims(registry):
     text = (
-        "Kremlin spokesman Dmitry Peskov reiterated that the convoy carried only medicine. "
-        "The Russian Foreign Ministry claimed that the border incident was staged. "
-        "Political scientist Ivan Petrov argued that the sanctions had little effect. "
-        "The opposition activist Dana Serik declared that the vote was rigged."
+        "The president held a meeting on the floods.\n\n"
+        "Deputy Emergencies Minister Boris Venkov: Mr President, the dams are secured. Two battalions are on site.\n\n"
+        "QUESTION: When will the roads reopen?\n\n"
+        "Deputy Emergencies Minister Boris Venkov: Within a week, we expect."
     )
-    voices = [a.speaker.voice for _, a in attribute(text)]
-    assert voices == [Voice.RUSSIAN_STATE, Voice.RUSSIAN_STATE, Voice.INDEPENDENT, Voice.OPPOSITION]
+    claims = claims_of(text, registry, country="Russia", publisher="Kremlin", url="http://kremlin.ru/x", outlet_voice=None)
+    turn = claim_at(claims, "the dams are secured")
+    assert turn.attribution.how == "transcript"
+    assert turn.attribution.speaker.name.endswith("Boris Venkov")
+    assert turn.attribution.speaker.voice == Voice.RUSSIAN_STATE  # an office with no country, on Russia's own site
+    question = claim_at(claims, "When will the roads reopen")
+    assert question.attribution.speaker.voice == Voice.INDEPENDENT
+    assert claim_at(claims, "held a meeting").attribution.how == "author"
 
 
-def test_according_to_an_outlet_relaying_a_named_official_makes_the_outlet_the_conduit():
-    (_, a), = attribute("According to the Russian agency TASS, Alexander Lukashenko has a different view of the harvest.")
-    assert a.speaker.name == "Alexander Lukashenko"
-    assert a.speaker.voice == Voice.FOREIGN_GOVERNMENT
-    assert a.conduit == "TASS"
-
-
-def test_carry_over_takes_the_previous_speaker():
+def test_a_reprinted_address_belongs_to_its_speaker(registry):
     text = (
-        "Sergei Lavrov stated that the talks had failed. He believes that the West is to blame. "
+        "Full text of the address of President Ivan Dalgov to the nation:\n\n"
+        "Dear compatriots! We have restored order. The country is safe."
+    )
+    claims = claims_of(text, registry, country=None, title="The president addresses the nation")
+    for words in ("Dear compatriots", "We have restored order"):
+        claim = claim_at(claims, words)
+        assert claim.attribution.how == "transcript"
+        assert claim.attribution.speaker.name.endswith("Ivan Dalgov")
+
+
+def test_a_heading_with_a_colon_is_no_speaker(registry):
+    text = "Zorbia: key player or threat?\n\nZorbia was perceived as the principal actor. Most posts were negative."
+    claims = claims_of(text, registry)
+    assert all(c.attribution.how != "transcript" for c in claims)
+
+
+# ------------------------------------------------------ 4. speakers the registry does not know
+
+
+def test_an_unknown_named_speaker_with_no_role_is_unclassified_never_independent(registry):
+    (claim,) = claims_of("Tamerlan Oskarov said the convoy had been ambushed.", registry)
+    assert claim.attribution.speaker.name == "Tamerlan Oskarov"
+    assert claim.attribution.speaker.voice == Voice.UNCLASSIFIED
+
+
+def test_an_office_with_no_country_another_holds_is_unclassified(registry):
+    # The registry knows Kazakhstan's president is someone else: Venn's state is not established.
+    (claim,) = claims_of("President Venn said the border would stay open.", registry)
+    assert claim.attribution.speaker.name == "Venn"
+    assert claim.attribution.speaker.voice == Voice.UNCLASSIFIED
+
+
+def test_role_and_country_come_from_an_apposition(registry):
+    text = "Russia's ambassador to the UN, Pavel Yermolin, insisted that the mission was legal."
+    (claim,) = claims_of(text, registry)
+    assert claim.attribution.speaker.name == "Pavel Yermolin"
+    assert claim.attribution.speaker.voice == Voice.RUSSIAN_STATE
+
+
+def test_role_after_the_name_gives_the_voice(registry):
+    (claim,) = claims_of("Ivan Petrov, a political scientist at Moscow State University, argued that sanctions fail.", registry)
+    assert claim.attribution.speaker.voice == Voice.INDEPENDENT
+    (claim,) = claims_of("Marat Sadykov, the Kazakh deputy interior minister, said 40 people were detained.", registry)
+    assert claim.attribution.speaker.voice == Voice.KAZAKH_GOVERNMENT
+
+
+def test_a_registry_file_classifies_a_new_speaker_without_code(tmp_path):
+    extra = tmp_path / "mine.yaml"
+    extra.write_text(
+        "entities:\n"
+        "  - {name: Aigerim Nurlanova, aliases: [Nurlanova], role: exiled blogger, voice: opposition, kind: person}\n",
+        encoding="utf-8",
+    )
+    registry = load_registry([extra])
+    (claim,) = claims_of("Nurlanova said that the election was a farce.", registry)
+    assert claim.attribution.speaker.voice == Voice.OPPOSITION and claim.attribution.speaker.name == "Aigerim Nurlanova"
+
+
+# ---------------------------------------------------------------- 5. names across a document
+
+
+def test_a_bare_surname_and_a_description_resolve_to_the_named_person(registry):
+    text = (
+        "Zorbian Foreign Minister Anton Rebrov said the talks would resume. "
+        "Rebrov added that a deal was close. "
+        "The minister later told reporters that sanctions would be lifted."
+    )
+    claims = claims_of(text, registry, country="Zorbia")
+    for words in ("a deal was close", "sanctions would be lifted"):
+        assert claim_at(claims, words).attribution.speaker.name == "Anton Rebrov"
+
+
+def test_a_variant_spelling_resolves_to_the_registry_person(registry):
+    (claim,) = claims_of("Toqaev said order had been restored.", registry)
+    assert claim.attribution.speaker.name == "Kassym-Jomart Tokayev"
+    assert claim.attribution.speaker.voice == Voice.KAZAKH_GOVERNMENT
+
+
+def test_pronouns_continue_the_speaker_and_asking_journalists_are_no_speaker(registry):
+    text = (
+        "Sergei Lavrov stated that the talks had failed. "
+        "He said, when asked by journalists, that the West was to blame. "
         "According to him, new talks are pointless."
     )
-    result = attribute(text)
-    assert [a.speaker.name for _, a in result] == ["Sergei Lavrov"] * 3
-    assert [a.kind for _, a in result][1:] == ["carry_over", "carry_over"]
+    claims = claims_of(text, registry)
+    assert [c.attribution.speaker.name for c in claims] == ["Sergei Lavrov"] * 3
+    assert claims[1].attribution.how == "carry_over"
 
 
-def test_passive_claim_with_agent_and_unnamed_sources():
+def test_it_said_continues_a_body(registry):
+    text = "The Zorbian interior ministry said 12 people were held. It said the rest had been released."
+    claims = claims_of(text, registry, country="Zorbia")
+    assert claim_at(claims, "the rest had been released").attribution.speaker.name == claims[0].attribution.speaker.name
+
+
+def test_the_office_holder_names_a_description(registry):
+    (claim,) = claims_of("The Kazakh president said the troops would leave.", registry)
+    assert claim.attribution.speaker.name == "Kassym-Jomart Tokayev"
+
+
+# ------------------------------------------------------------- 6. several cues in one sentence
+
+
+def test_the_speaker_is_the_subject_not_the_addressee(registry):
+    (claim,) = claims_of("Ivan Dalgov, the Zorbian prime minister, told BelTA that the border was safe.", registry, country=None)
+    assert claim.attribution.speaker.name == "Ivan Dalgov"
+    assert claim.attribution.conduit == "BelTA"
+
+
+def test_a_purpose_clause_before_the_cue_stays_with_the_cue_s_subject(registry):
+    (claim,) = claims_of("To discuss the crisis, the leaders will meet on Monday, the Kremlin said.", registry)
+    assert claim.attribution.speaker.name == "Kremlin"
+
+
+def test_an_interview_with_an_outlet_is_no_speaker(registry):
+    text = "In an interview with Russian media outlets, Zorbian envoy Oleg Marr said the talks were over."
+    (claim,) = claims_of(text, registry, country=None)
+    assert claim.attribution.speaker.name == "Oleg Marr"
+
+
+# ------------------------------------------------------------------ 7. two claims in one sentence
+
+
+def test_two_speakers_clauses_are_two_claims(registry):
+    text = "President Dalgov thanked his allies, while Kremlin spokesman Dmitry Peskov reiterated that no troops had been sought."
+    claims = claims_of(text, registry, country=None)
+    assert len(claims) == 2
+    assert claims[1].attribution.speaker.name == "Dmitry Peskov"
+    assert claims[1].attribution.speaker.voice == Voice.RUSSIAN_STATE
+    assert claims[0].text.startswith("President Dalgov") and claims[1].text.startswith("while")
+
+
+def test_the_authors_framing_is_not_the_reported_speakers_claim(registry):
     text = (
-        "The floods were described as sabotage by Russian state television. "
-        "Some say the dam was never inspected. "
-        "The mayor was reportedly arrested on Monday."
+        "However, the Zorbian press seems to “forget” to mention a message sent by most foreign papers, namely that "
+        "Rustam Olzhas describes the intervention as an act of occupation."
     )
-    result = attribute(text)
-    assert result[0][1].speaker.voice == Voice.RUSSIAN_STATE
-    assert result[1][1].speaker.voice == Voice.UNATTRIBUTED
-    assert result[2][1].speaker.voice == Voice.UNATTRIBUTED
+    claims = claims_of(text, registry, country=None)
+    assert len(claims) == 2
+    assert claims[0].attribution.how == "author"
+    assert claims[1].attribution.speaker.name == "Rustam Olzhas"
 
 
-def test_the_authors_own_sentences_take_the_outlets_voice():
-    text = "The dam was built in 1962. Engineers inspected it last year. It holds back a lake of 40 square kilometres."
-    for _, a in attribute(text):
-        assert a.kind == "author"
-        assert a.speaker.voice == Voice.INDEPENDENT
-    # A state outlet's own sentences speak with its state's voice.
-    for _, a in attribute("The dam was built in 1962.", publisher="TASS"):
-        assert a.speaker.voice == Voice.RUSSIAN_STATE
+def test_a_trailing_remark_on_a_claim_is_the_authors(registry):
+    text = "The Belarusian government has claimed that the unrest was foreign-led, but has offered no evidence."
+    claims = claims_of(text, registry, country=None)
+    assert claims[0].attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT
+    assert claims[-1].attribution.how == "author" and "no evidence" in claims[-1].text
 
 
-def test_scare_quotes_do_not_make_a_speaker():
-    (_, a), = attribute("The “peace” mission lasted three weeks.")
-    assert a.kind == "author"
+# ---------------------------------------------------------------------------- other voices
 
 
-def test_unqualified_ministry_takes_the_country_named_beside_it_else_the_corpus_country():
+def test_unnamed_sources_and_passives_are_unattributed(registry):
+    text = "Some say the dam was never inspected. The mayor was reportedly arrested on Monday. It is thought that 40 died."
+    for claim in claims_of(text, registry):
+        assert claim.attribution.speaker.voice == Voice.UNATTRIBUTED
+
+
+def test_the_authors_own_sentences_take_the_outlets_voice(registry):
+    text = "The dam was built in 1962. Engineers inspected it last year."
+    for claim in claims_of(text, registry):
+        assert claim.attribution.how == "author" and claim.attribution.speaker.voice == Voice.INDEPENDENT
+    (claim,) = claims_of("The dam was built in 1962.", registry, publisher="TASS", outlet_voice=None)
+    assert claim.attribution.speaker.voice == Voice.RUSSIAN_STATE
+
+
+def test_scare_quotes_do_not_make_a_speaker(registry):
+    (claim,) = claims_of("The “peace” mission lasted three weeks.", registry)
+    assert claim.attribution.how == "author"
+
+
+def test_a_country_standing_for_its_government(registry):
+    (claim,) = claims_of("Moscow has said it would consult its allies.", registry)
+    assert claim.attribution.speaker.voice == Voice.RUSSIAN_STATE
+
+
+def test_unqualified_ministry_takes_the_country_named_beside_it_else_the_corpus_country(registry):
     text = (
         "The Ministry of Foreign Affairs of Ukraine issued a note, and according to the Foreign Ministry, the troops must leave. "
         "The Interior Ministry said that 40 people were detained."
     )
-    result = attribute(text)
-    assert result[0][1].speaker.voice == Voice.FOREIGN_GOVERNMENT
-    assert result[1][1].speaker.voice == Voice.KAZAKH_GOVERNMENT
-
-
-def test_a_user_registry_file_teaches_new_speakers_without_code(tmp_path):
-    extra = tmp_path / "mine.yaml"
-    extra.write_text(
-        "entities:\n"
-        "  - {name: Aigerim Nurlanova, aliases: [Nurlanova], role: exiled blogger, voice: opposition, kind: person}\n"
-        "  - {name: Steppe Wire, aliases: [Steppe Wire], role: news site, voice: independent, kind: outlet, note: private site}\n",
-        encoding="utf-8",
-    )
-    registry = load_registry([extra])
-    (_, a), = attribute("Nurlanova said that the election was a farce.", registry=registry)
-    assert a.speaker.voice == Voice.OPPOSITION and a.speaker.name == "Aigerim Nurlanova"
-    (_, unknown), = attribute("Nurlanova said that the election was a farce.")
-    assert unknown.speaker.voice != Voice.OPPOSITION or unknown.speaker.name != "Aigerim Nurlanova"
+    claims = claims_of(text, registry)
+    assert claims[0].attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT
+    assert claims[-1].attribution.speaker.voice == Voice.KAZAKH_GOVERNMENT

@@ -26,9 +26,10 @@ def registry():
     ],
 )
 def test_matrix_outlets_get_their_voice_from_editorial_control(registry, outlet, voice):
-    speaker, entity = registry.resolve(outlet)
-    assert speaker.voice == voice
-    assert entity is not None and entity.kind == "outlet"
+    found = registry.resolve(outlet)
+    assert found.speaker.voice == voice
+    assert found.entity is not None and found.entity.kind == "outlet"
+    assert found.reason  # every answer says why
 
 
 @pytest.mark.parametrize(
@@ -44,8 +45,7 @@ def test_matrix_outlets_get_their_voice_from_editorial_control(registry, outlet,
     ],
 )
 def test_descriptors_cover_names_the_registry_lacks(registry, phrase, voice):
-    speaker, _ = registry.resolve(phrase, context_country="Kazakhstan")
-    assert speaker.voice == voice
+    assert registry.resolve(phrase, context_country="Kazakhstan").speaker.voice == voice
 
 
 def test_language_words_and_country_words_are_not_outlets(registry):
@@ -66,3 +66,50 @@ def test_malformed_registry_file_names_the_file(tmp_path):
     bad.write_text("entities:\n  - {name: X, voice: not_a_voice}\n", encoding="utf-8")
     with pytest.raises(RegistryError, match="broken.yaml"):
         load_registry([bad])
+
+
+@pytest.mark.parametrize(
+    "text, not_this",
+    [
+        ("The Associated Press reported it", "Press TV"),
+        ("The National Interest argued", "The National"),
+        ("Novye Izvestia wrote", "Izvestia"),
+        ("Petra Kovacs said", "PETRA"),
+    ],
+)
+def test_names_match_whole_never_inside_a_longer_name(registry, text, not_this):
+    assert not_this not in [m.entity.name for m in registry.find_entities(text)]
+    assert any(r.entity.name == not_this or not_this in r.longer_name for r in registry.partial_matches(text)) or not_this in (
+        "The National", "Izvestia", "Press TV", "PETRA")
+
+
+def test_acronyms_match_in_capitals_only(registry):
+    assert [m.entity.name for m in registry.find_entities("PETRA reported")] == ["PETRA"]
+    assert registry.find_entities("Petra reported") == []
+
+
+def test_a_documents_domain_names_its_outlet(registry):
+    verdict = registry.classify_outlet("Some headline site", "https://www.tass.com/politics/123")
+    assert verdict.voice == Voice.RUSSIAN_STATE and "tass.com" in verdict.reason
+    verdict = registry.classify_outlet("x", "https://news.un.org/en/story/1")
+    assert verdict.voice == Voice.INDEPENDENT
+
+
+def test_an_unknown_publisher_is_unclassified_with_the_way_out(registry):
+    verdict = registry.classify_outlet("The Zorbian Sentinel", None)
+    assert verdict.voice == Voice.UNCLASSIFIED and "outlet_voice" in verdict.reason
+
+
+def test_offices_name_their_holder_at_the_date(registry):
+    assert registry.resolve("the Kazakh prime minister", published="2021-06-01").speaker.name == "Askar Mamin"
+    assert registry.resolve("the Kazakh prime minister", published="2022-02-01").speaker.name == "Alikhan Smailov"
+    # Another office's words are not this office: the Foreign Ministry's spokesman is not the Kremlin's.
+    assert registry.resolve("Kremlin spokesman").speaker.name == "Dmitry Peskov"
+    assert registry.resolve("the Russian Foreign Ministry spokesman").speaker.name != "Dmitry Peskov"
+
+
+def test_explain_says_what_matched_and_why(registry):
+    lines = "\n".join(registry.explain("Associated Press"))
+    assert "whole-name match 'Associated Press'" in lines and "independent" in lines
+    lines = "\n".join(registry.explain("The Associated Press Television", url="https://presstv.ir/x"))
+    assert "domain: presstv.ir is Press TV" in lines

@@ -1,34 +1,49 @@
-"""Offsets are exact for every sentence and chunk; chunks are whole sentences with one of overlap."""
+"""Offsets are exact for every claim, passage and chunk; claims cover the text; chunks are whole
+sentences with one of overlap."""
 
 from __future__ import annotations
 
 from ingest.sentences import split_sentences
 
 
-def test_every_sentence_and_chunk_of_the_sample_corpus_has_exact_offsets(sample_documents):
+def test_every_claim_passage_and_chunk_of_the_sample_corpus_has_exact_offsets(sample_documents):
     assert len(sample_documents) == 5
     for doc in sample_documents.values():
-        assert doc.sentences and doc.chunks
-        for s in doc.sentences:
-            assert doc.text[s.start : s.end] == s.text
-            assert s.text == s.text.strip() and s.text
+        assert doc.claims and doc.passages and doc.chunks
+        for part in [*doc.claims, *doc.passages]:
+            assert doc.text[part.start : part.end] == part.text
+            assert part.text == part.text.strip() and part.text
         for c in doc.chunks:
             assert doc.text[c.start : c.end] == c.text
-            assert c.start == doc.sentences[c.first_sentence].start
-            assert c.end == doc.sentences[c.last_sentence].end
+            assert c.start == doc.passages[c.first_passage].start
+            assert c.end == doc.passages[c.last_passage].end
+
+
+def test_claims_cover_the_text_in_order_and_passages_cut_them_at_sentences(sample_documents):
+    for doc in sample_documents.values():
+        covered = "".join(doc.text[c.start : c.end] for c in doc.claims)
+        assert "".join(doc.text.split()) == "".join(covered.split()), "every word belongs to exactly one claim"
+        assert [c.index for c in doc.claims] == list(range(len(doc.claims)))
+        for a, b in zip(doc.claims, doc.claims[1:]):
+            assert a.end <= b.start
+        for p in doc.passages:
+            claim = doc.claims[p.claim]
+            assert claim.start <= p.start and p.end <= claim.end
+            assert p.attribution == claim.attribution
+        # Gaps rebuild any run of passages verbatim.
+        for a, b in zip(doc.passages, doc.passages[1:]):
+            assert doc.text[a.start : b.end] == a.text + a.gap_after + b.text or len(doc.text[a.end : b.start]) > 40
 
 
 def test_chunks_cover_the_document_with_one_sentence_of_overlap(sample_documents, token_counter):
     for doc in sample_documents.values():
-        covered = set()
-        for prev, nxt in zip(doc.chunks, doc.chunks[1:]):
-            assert nxt.first_sentence == prev.last_sentence, "neighbouring chunks share one sentence"
-        for c in doc.chunks:
-            covered.update(range(c.first_sentence, c.last_sentence + 1))
-            tokens = token_counter(c.text)
-            single = c.first_sentence == c.last_sentence
-            assert tokens <= 250 or single
-        assert covered == set(range(len(doc.sentences)))
+        sentences_of = [sorted({p.sentence for p in doc.passages[c.first_passage : c.last_passage + 1]}) for c in doc.chunks]
+        for prev, nxt in zip(sentences_of, sentences_of[1:]):
+            assert nxt[0] == prev[-1], "neighbouring chunks share one sentence"
+        covered = {s for group in sentences_of for s in group}
+        assert covered == {p.sentence for p in doc.passages}
+        for c, group in zip(doc.chunks, sentences_of):
+            assert token_counter(c.text) <= 250 or len(group) == 1
         # Chunks are about 100-250 tokens: only a document's last chunk may be short.
         assert all(token_counter(c.text) >= 100 for c in doc.chunks[:-1])
 

@@ -35,12 +35,12 @@ def embedder() -> Embedder:
 
 @pytest.fixture
 def vectors(embedder: Embedder) -> Callable[[ProcessedDocument], tuple[np.ndarray, np.ndarray]]:
-    """Chunk and sentence vectors of a document, from the real model."""
+    """Chunk and passage vectors of a document, from the real model."""
 
     def embed(doc: ProcessedDocument) -> tuple[np.ndarray, np.ndarray]:
         return (
             embedder.embed_documents([c.text for c in doc.chunks]),
-            embedder.embed_documents([s.text for s in doc.sentences]),
+            embedder.embed_documents([p.text for p in doc.passages]),
         )
 
     return embed

@@ -21,8 +21,8 @@ from vectorstore.store import (
     KnowledgeStore,
     StoredDocument,
     StoreUnavailable,
-    parse_sentence_id,
-    sentence_id,
+    parse_passage_id,
+    passage_id,
     where_filter,
 )
 
@@ -40,26 +40,26 @@ def harbour_report(make_document: DocumentFactory) -> ProcessedDocument:
                 "The transport ministry said the strike was organised by foreign agitators.",
                 voice=Voice.KAZAKH_GOVERNMENT,
                 name="Transport Ministry",
-                kind="reported",
+                how="reported",
             ),
             Said(
                 "\u201cWe only want to be paid for the winter,\u201d said union leader Aliya Serik.",
                 voice=Voice.OPPOSITION,
                 name="Aliya Serik",
                 role="union leader",
-                kind="direct_quote",
+                how="quote",
             ),
             Said(
                 "Some claimed that ships were being diverted to a rival port.",
                 voice=Voice.UNATTRIBUTED,
-                kind="unattributed",
+                how="unattributed_cue",
             ),
             Said(
                 "According to the state news agency, the harbour will reopen within a week.",
                 voice=Voice.RUSSIAN_STATE,
                 name="State News Agency",
                 conduit="State News Agency",
-                kind="according_to",
+                how="according_to",
             ),
         ],
         publisher="Coastal Courier",
@@ -81,7 +81,7 @@ def treaty_analysis(make_document: DocumentFactory) -> ProcessedDocument:
                 voice=Voice.CSTO,
                 name="Secretary General",
                 role="alliance secretary general",
-                kind="reported",
+                how="reported",
             ),
             Said("Critics argue that the treaty was stretched to cover a domestic crisis."),
         ],
@@ -96,73 +96,101 @@ def test_document_round_trips_through_the_store(
     store: KnowledgeStore, harbour_report: ProcessedDocument, treaty_analysis: ProcessedDocument, vectors: Embed
 ) -> None:
     for doc in (harbour_report, treaty_analysis):
-        store.upsert_document(doc, *vectors(doc))
+        assert store.upsert_document(doc, *vectors(doc)).status == "created"
 
     rebuilt = store.get_document("harbour-report")
-    assert rebuilt == harbour_report  # text, meta with nulls, sentences with attribution, chunks
-    opposition = rebuilt.sentences[2]
-    assert opposition.attribution.speaker.name == "Aliya Serik"
-    assert opposition.attribution.speaker.role == "union leader"
-    assert opposition.attribution.kind == "direct_quote"
-    assert rebuilt.sentences[4].attribution.conduit == "State News Agency"
-    assert all(rebuilt.text[s.start : s.end] == s.text for s in rebuilt.sentences)
+    assert rebuilt.text == harbour_report.text
+    assert rebuilt.meta == harbour_report.meta  # nulls included
+    assert rebuilt.claims == harbour_report.claims  # speaker, voice, conduit, how and cue of every claim
+    assert rebuilt.passages == harbour_report.passages
+    assert [c.text for c in rebuilt.chunks] == [c.text for c in harbour_report.chunks]
+    opposition = rebuilt.claims[2].attribution
+    assert (opposition.speaker.name, opposition.speaker.role, opposition.how) == ("Aliya Serik", "union leader", "quote")
+    assert rebuilt.claims[4].attribution.conduit == "State News Agency"
 
-    assert store.load_documents() == [harbour_report, treaty_analysis]
     assert store.get_document("no-such-doc") is None
     assert store.document_ids() == ["harbour-report", "treaty-analysis"]
-    listed = store.list_documents()
-    assert [d.doc_id for d in listed] == ["harbour-report", "treaty-analysis"]
+    listed, total = store.list_documents()
+    assert total == 2 and [d.doc_id for d in listed] == ["harbour-report", "treaty-analysis"]
     assert isinstance(listed[0], StoredDocument)
     assert listed[0].author == "Dana Lee" and listed[1].author is None
     assert listed[1].genre == Genre.ANALYSIS and listed[1].outlet_voice == Voice.INDEPENDENT
-    assert (listed[0].chunk_count, listed[0].sentence_count) == (3, 5)
-    assert store.counts() == {"documents": 2, "chunks": 6, "sentences": 8}
+    assert (listed[0].chunk_count, listed[0].passage_count, listed[0].claim_count) == (3, 5, 5)
+    assert listed[0].claims_per_voice["opposition"] == 1
+    assert store.counts() == {"documents": 2, "chunks": 6, "passages": 8}
+    page, total = store.list_documents(limit=1, offset=1)
+    assert [d.doc_id for d in page] == ["treaty-analysis"] and total == 2
 
 
-def test_reingest_is_idempotent_and_drops_what_a_new_version_lacks(
+def test_same_content_is_a_no_op_and_a_new_version_replaces_the_old_one(
     store: KnowledgeStore, harbour_report: ProcessedDocument, make_document: DocumentFactory, vectors: Embed
 ) -> None:
-    store.upsert_document(harbour_report, *vectors(harbour_report))
+    first = store.upsert_document(harbour_report, *vectors(harbour_report))
     before = store.counts()
-    store.upsert_document(harbour_report, *vectors(harbour_report))
-    assert store.counts() == before
+    changes = store.change_count()
+    assert store.upsert_document(harbour_report, *vectors(harbour_report)).status == "unchanged"
+    assert store.counts() == before and store.change_count() == changes
 
     shorter = make_document(
         "harbour-report",
         [
             Said("Dock workers at the northern harbour went back to work on Friday."),
-            Said(
-                "Wages for the winter were paid in full.",
-                voice=Voice.KAZAKH_GOVERNMENT,
-                name="Transport Ministry",
-                kind="reported",
-            ),
+            Said("Wages for the winter were paid in full.", voice=Voice.KAZAKH_GOVERNMENT, name="Transport Ministry",
+                 how="reported"),
         ],
         publisher="Coastal Courier",
     )
-    store.upsert_document(shorter, *vectors(shorter))
-    assert store.counts() == {"documents": 1, "chunks": 1, "sentences": 2}
-    assert store.get_document("harbour-report") == shorter
-    old_chunk_ids = {c.chunk_id for c in harbour_report.chunks}
-    stored_chunk_ids = {i for ids, _, _ in store.iter_chunks() for i in ids}
-    assert stored_chunk_ids == {shorter.chunks[0].chunk_id}
-    assert not stored_chunk_ids & old_chunk_ids
-    ids, _ = store.sentence_vectors()
-    assert sorted(ids) == [sentence_id("harbour-report", 0), sentence_id("harbour-report", 1)]
+    second = store.upsert_document(shorter, *vectors(shorter))
+    assert second.status == "updated" and second.version != first.version
+    assert store.counts() == {"documents": 1, "chunks": 1, "passages": 2}
+    assert store.get_document("harbour-report").claims == shorter.claims
+    # Every passage id names the version it belongs to, so an old offset can never pair with new text.
+    ids = [p.id for p in store.get_passages({"doc_id": "harbour-report"})]
+    assert sorted(ids) == sorted(passage_id("harbour-report", second.version, i) for i in range(2))
+    assert parse_passage_id(ids[0])[:2] == ("harbour-report", second.version)
+    assert [c.op for c in store.changes_since(0)] == ["upsert", "upsert"]
 
 
-def test_delete_documents_removes_every_kind_of_record(
+def test_delete_removes_every_kind_of_record_and_logs_it(
     store: KnowledgeStore, harbour_report: ProcessedDocument, treaty_analysis: ProcessedDocument, vectors: Embed
 ) -> None:
     for doc in (harbour_report, treaty_analysis):
         store.upsert_document(doc, *vectors(doc))
-    store.delete_documents(["harbour-report", "never-stored"])
-    assert store.counts() == {"documents": 1, "chunks": 3, "sentences": 3}
+    assert store.delete_documents(["harbour-report", "never-stored"]) == ["harbour-report"]
+    assert store.delete_document("never-stored") is False
+    assert store.counts() == {"documents": 1, "chunks": 3, "passages": 3}
     assert store.get_document("harbour-report") is None
-    assert store.get_document("treaty-analysis") == treaty_analysis
-    ids, matrix = store.sentence_vectors()
-    assert {parse_sentence_id(i)[0] for i in ids} == {"treaty-analysis"}
-    assert matrix.shape == (3, store.dimension)
+    assert {p.doc_id for p in store.get_passages()} == {"treaty-analysis"}
+    assert store.changes_since(0)[-1].op == "delete"
+
+
+def test_corpora_are_kept_apart(
+    store: KnowledgeStore, harbour_report: ProcessedDocument, make_document: DocumentFactory, vectors: Embed
+) -> None:
+    store.upsert_document(harbour_report, *vectors(harbour_report))
+    mine = make_document("my-note", [Said("A note of my own about the harbour.")], corpus="mine")
+    store.upsert_document(mine, *vectors(mine))
+    assert store.corpora() == {"mine": 1, "test": 1}
+    assert store.document_ids("mine") == ["my-note"]
+    assert [d.doc_id for d in store.list_documents(corpus="test")[0]] == ["harbour-report"]
+    query = vectors(mine)[1][0]
+    only_mine = store.query_passages(query, 10, where_filter(corpora=["mine"]))
+    assert {p.doc_id for p, _ in only_mine} == {"my-note"}
+
+
+def test_parts_of_a_killed_write_are_orphans_and_are_removed(
+    store: KnowledgeStore, harbour_report: ProcessedDocument, vectors: Embed
+) -> None:
+    store.upsert_document(harbour_report, *vectors(harbour_report))
+    # A write killed after its parts but before its document record: parts of a version no record names.
+    store._write(store._collections["passages"], ["harbour-report@deadbeef0000:p0"], vectors(harbour_report)[1][:1],
+                 ["orphan"], [{**store.get_passages({"doc_id": "harbour-report"})[0].__dict__, "vector": None} and {
+                     "doc_id": "harbour-report", "version": "deadbeef0000", "corpus": "test", "index": 0, "start": 0,
+                     "end": 6, "sentence": 0, "claim": 0, "claim_start": 0, "claim_end": 6, "voice": "independent",
+                     "how": "author", "publisher": "x", "genre": "news"}])
+    assert store.counts()["passages"] == 6
+    assert store.remove_orphans() == 1
+    assert store.counts()["passages"] == 5
 
 
 def test_queries_rank_by_cosine_and_honour_filters(
@@ -174,88 +202,52 @@ def test_queries_rank_by_cosine_and_honour_filters(
 ) -> None:
     for doc in (harbour_report, treaty_analysis):
         store.upsert_document(doc, *vectors(doc))
-    chunk_text = {c.chunk_id: c for d in (harbour_report, treaty_analysis) for c in d.chunks}
-
     query = embedder.embed_query("Why did the dock workers strike at the harbour?")
     hits = store.query_chunks(query, k=10)
     assert len(hits) == 6
-    scores = [score for _, score in hits]
+    scores = [score for _, score, _ in hits]
     assert scores == sorted(scores, reverse=True)
-    assert chunk_text[hits[0][0]].doc_id == "harbour-report"
-    assert chunk_text[hits[-1][0]].doc_id == "treaty-analysis"
+    assert hits[0][0].startswith("harbour-report@") and hits[-1][0].startswith("treaty-analysis@")
+    assert all(pids for _, _, pids in hits)  # each chunk names its passages
 
-    # A stored vector finds its own record with similarity 1.
-    own = vectors(treaty_analysis)[0][1]
-    assert store.query_chunks(own, k=1)[0][0] == treaty_analysis.chunks[1].chunk_id
-    assert store.query_chunks(own, k=1)[0][1] == pytest.approx(1.0, abs=1e-3)
+    # A stored vector finds its own record with similarity 1, and comes back with its vector.
+    own = vectors(treaty_analysis)[1][1]
+    (passage, score), = store.query_passages(own, k=1)
+    assert passage.text == treaty_analysis.passages[1].text and score == pytest.approx(1.0, abs=1e-3)
+    np.testing.assert_allclose(passage.vector, own / np.linalg.norm(own), atol=1e-5)
 
-    # voices is a list on chunks: a chunk matches when any of its sentences has the voice.
-    only_csto = store.query_chunks(query, k=10, where=where_filter(voices=[Voice.CSTO]))
-    assert [cid for cid, _ in only_csto] == [treaty_analysis.chunks[1].chunk_id]
-    two_voices = store.query_chunks(query, k=10, where=where_filter(voices=["opposition", "unattributed"]))
-    assert {cid for cid, _ in two_voices} == {
-        c.chunk_id for c in harbour_report.chunks if {Voice.OPPOSITION, Voice.UNATTRIBUTED} & set(c.voices)
-    }
-    assert store.query_chunks(query, k=10, where=where_filter(voices=[Voice.FOREIGN_GOVERNMENT])) == []
-
-    by_publisher = store.query_chunks(query, k=10, where=where_filter(publishers=["Policy Review"]))
-    assert {chunk_text[cid].doc_id for cid, _ in by_publisher} == {"treaty-analysis"}
-    assert len(by_publisher) == 3
-    combined = where_filter(voices=[Voice.INDEPENDENT], publishers=["Coastal Courier"], doc_ids=["harbour-report"])
-    assert {cid for cid, _ in store.query_chunks(query, k=10, where=combined)} == {
-        c.chunk_id for c in harbour_report.chunks if Voice.INDEPENDENT in c.voices
-    }
+    # voices is a list on chunks: a chunk matches when any of its passages has the voice.
+    only_csto = store.query_chunks(query, k=10, where=where_filter(voices=[Voice.CSTO], kind="chunks"))
+    assert len(only_csto) == 1 and only_csto[0][0].startswith("treaty-analysis@")
+    assert store.query_chunks(query, k=10, where=where_filter(voices=[Voice.FOREIGN_GOVERNMENT], kind="chunks")) == []
+    # Passages carry one voice each.
+    hits = store.query_passages(query, k=10, where=where_filter(voices=[Voice.KAZAKH_GOVERNMENT, Voice.CSTO]))
+    assert sorted(p.doc_id for p, _ in hits) == ["harbour-report", "treaty-analysis"]
+    by_publisher = store.query_passages(query, k=10, where=where_filter(publishers=["Policy Review"]))
+    assert {p.doc_id for p, _ in by_publisher} == {"treaty-analysis"}
     mismatched = where_filter(publishers=["Coastal Courier"], doc_ids=["treaty-analysis"])
-    assert store.query_chunks(query, k=10, where=mismatched) == []
-
-    # Sentences carry one voice each.
-    sentence_where = where_filter(voices=[Voice.KAZAKH_GOVERNMENT, Voice.CSTO], kind="sentences")
-    sentence_hits = store.query_sentences(query, k=10, where=sentence_where)
-    assert sorted(i for i, _ in sentence_hits) == sorted(
-        [sentence_id("harbour-report", 1), sentence_id("treaty-analysis", 1)]
-    )
-
-
-def test_sentence_vectors_are_the_stored_vectors(
-    store: KnowledgeStore, harbour_report: ProcessedDocument, treaty_analysis: ProcessedDocument, vectors: Embed
-) -> None:
-    for doc in (harbour_report, treaty_analysis):
-        store.upsert_document(doc, *vectors(doc))
-    ids, matrix = store.sentence_vectors(["treaty-analysis"])
-    assert matrix.dtype == np.float32
-    order = np.argsort([parse_sentence_id(i)[1] for i in ids])
-    np.testing.assert_allclose(matrix[order], vectors(treaty_analysis)[1], atol=1e-5)
-    assert store.sentence_vectors(["never-stored"])[0] == []
-
-    pages = list(store.iter_chunks(batch=4))
-    assert [len(ids) for ids, _, _ in pages] == [4, 2]
-    assert sorted(i for ids, _, _ in pages for i in ids) == sorted(
-        c.chunk_id for d in (harbour_report, treaty_analysis) for c in d.chunks
-    )
-    _, texts, metadatas = pages[0]
-    assert all(isinstance(t, str) and t for t in texts)
-    assert all({"doc_id", "voices", "publisher"} <= set(m) for m in metadatas)
+    assert store.query_passages(query, k=10, where=mismatched) == []
 
 
 def test_upsert_refuses_inconsistent_input(
     store: KnowledgeStore, harbour_report: ProcessedDocument, vectors: Embed
 ) -> None:
-    chunk_vectors, sentence_vectors = vectors(harbour_report)
+    chunk_vectors, passage_vectors = vectors(harbour_report)
     with pytest.raises(ValueError, match="shape"):
-        store.upsert_document(harbour_report, chunk_vectors[:-1], sentence_vectors)
+        store.upsert_document(harbour_report, chunk_vectors[:-1], passage_vectors)
     shifted = harbour_report.model_copy(deep=True)
-    shifted.sentences[1].start += 1
-    with pytest.raises(ValueError, match="differs from the sentence text"):
-        store.upsert_document(shifted, chunk_vectors, sentence_vectors)
-    assert store.counts() == {"documents": 0, "chunks": 0, "sentences": 0}
+    shifted.passages[1].start += 1
+    with pytest.raises(ValueError, match="differs"):
+        store.upsert_document(shifted, chunk_vectors, passage_vectors)
+    assert store.counts() == {"documents": 0, "chunks": 0, "passages": 0}
 
 
 def test_reset_empties_the_index(store: KnowledgeStore, harbour_report: ProcessedDocument, vectors: Embed) -> None:
     store.upsert_document(harbour_report, *vectors(harbour_report))
     store.reset()
-    assert store.counts() == {"documents": 0, "chunks": 0, "sentences": 0}
+    assert store.counts() == {"documents": 0, "chunks": 0, "passages": 0}
     store.upsert_document(harbour_report, *vectors(harbour_report))
-    assert store.get_document("harbour-report") == harbour_report
+    assert store.get_document("harbour-report").claims == harbour_report.claims
 
 
 def test_reconnecting_reads_what_was_stored(
@@ -263,7 +255,7 @@ def test_reconnecting_reads_what_was_stored(
 ) -> None:
     store.upsert_document(harbour_report, *vectors(harbour_report))
     again = KnowledgeStore.connect(store_settings, dimension=store.dimension)
-    assert again.get_document("harbour-report") == harbour_report
+    assert again.get_document("harbour-report").claims == harbour_report.claims
 
 
 def test_other_chunking_gets_its_own_empty_index(
@@ -272,7 +264,7 @@ def test_other_chunking_gets_its_own_empty_index(
     store.upsert_document(harbour_report, *vectors(harbour_report))
     rechunked = store_settings.model_copy(update={"chunking": ChunkingParams(max_tokens=120)})
     other = KnowledgeStore.connect(rechunked, dimension=store.dimension)
-    assert other.counts() == {"documents": 0, "chunks": 0, "sentences": 0}
+    assert other.counts() == {"documents": 0, "chunks": 0, "passages": 0}
     other.reset()
 
 
@@ -340,4 +332,4 @@ def test_server_going_away_is_store_unavailable(
     with pytest.raises(StoreUnavailable, match="Cannot reach the Chroma server"):
         knowledge.counts()
     with pytest.raises(StoreUnavailable):
-        knowledge.query_chunks(embedder.embed_query("harbour"), k=3)
+        knowledge.query_passages(embedder.embed_query("harbour"), k=3)

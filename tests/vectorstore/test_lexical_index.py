@@ -1,96 +1,94 @@
-"""The BM25 index: rare terms rank first, filters hold, numbers match however they are written."""
+"""The live BM25 index: rare terms rank first, filters hold, numbers match however they are written,
+and the index follows the store's change log document by document."""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 from vs_support import DocumentFactory, Said
 
-from sourcewise.types import ProcessedDocument
-from vectorstore.embeddings import Embedder
-from vectorstore.lexical import LexicalIndex, tokenize
+from sourcewise.types import Voice
+from vectorstore.lexical import LexicalFilter, LexicalIndex, tokenize
 from vectorstore.store import KnowledgeStore
 
-CHUNKS = {
-    "c-airport": "Protesters seized the airport in the largest city on Wednesday evening.",
-    "c-airport-2": "The airport reopened after the troops secured the runway and the terminal.",
-    "c-fuel": "The price of liquefied gas doubled at the start of the year, sparking protests.",
-    "c-troops": "About 2,500 troops arrived from the alliance's member states.",
-    "c-withdraw": "The withdrawal of the contingent was completed within two weeks.",
-    "c-summit": "The leaders discussed the crisis at an emergency video summit.",
-}
+PASSAGES = [
+    Said("Protesters seized the airport in the largest city on Wednesday evening."),
+    Said("The airport reopened after the troops secured the runway and the terminal.", voice=Voice.RUSSIAN_STATE,
+         name="TASS", how="reported"),
+    Said("The price of liquefied gas doubled at the start of the year, sparking protests."),
+    Said("About 2,500 troops arrived from the alliance's member states.", voice=Voice.CSTO, name="CSTO", how="reported"),
+    Said("The withdrawal of the contingent was completed within two weeks."),
+    Said("The leaders discussed the crisis at an emergency video summit."),
+]
 
 
-@pytest.fixture(scope="module")
-def index() -> LexicalIndex:
-    return LexicalIndex.build(list(CHUNKS), list(CHUNKS.values()))
+@pytest.fixture
+def stored(store: KnowledgeStore, make_document: DocumentFactory, vectors):
+    doc = make_document("crisis", PASSAGES)
+    store.upsert_document(doc, *vectors(doc))
+    return store
 
 
-def test_rare_query_terms_rank_their_chunk_first(index: LexicalIndex) -> None:
+def _texts(store: KnowledgeStore, hits) -> list[str]:
+    by_id = {p.id: p.text for p in store.get_passages(ids=[pid for pid, _ in hits])}
+    return [by_id[pid] for pid, _ in hits]
+
+
+def test_rare_query_terms_rank_their_passage_first(stored: KnowledgeStore) -> None:
+    index = LexicalIndex.from_store(stored)
+    assert len(index) == 6
     hits = index.search("What happened to the liquefied gas price?", k=3)
-    assert hits[0][0] == "c-fuel"
+    assert "liquefied" in _texts(stored, hits)[0]
     hits = index.search("Who secured the runway at the airport?", k=5)
-    assert hits[0][0] == "c-airport-2"
-    assert {cid for cid, _ in hits} == {"c-airport", "c-airport-2"}
+    texts = _texts(stored, hits)
+    assert "runway" in texts[0] and len(hits) == 2
     scores = [s for _, s in hits]
     assert scores == sorted(scores, reverse=True) and all(s > 0 for s in scores)
-    assert len(index.search("airport", k=1)) == 1
 
 
-def test_allowed_ids_restrict_the_ranking(index: LexicalIndex) -> None:
-    assert [cid for cid, _ in index.search("airport", k=5, allowed=["c-airport", "c-airport"])] == ["c-airport"]
-    assert index.search("airport", k=5, allowed={"c-fuel", "c-summit", "unknown-id"}) == []
-    assert index.search("airport", k=5, allowed=set()) == []
+def test_filters_restrict_the_ranking(stored: KnowledgeStore) -> None:
+    index = LexicalIndex.from_store(stored)
+    only_state = index.search("airport", k=5, where=LexicalFilter(voices=frozenset({"russian_state"})))
+    assert len(only_state) == 1 and "reopened" in _texts(stored, only_state)[0]
+    assert index.search("airport", k=5, where=LexicalFilter(corpora=frozenset({"other"}))) == []
+    assert index.search("airport", k=5, where=LexicalFilter(doc_ids=frozenset({"crisis"})))
 
 
-def test_a_small_allowed_set_finds_weak_matches_beyond_the_top_k() -> None:
-    ids = [f"strong-{i}" for i in range(200)] + ["weak"]
-    texts = ["Curfew curfew curfew in the capital."] * 200 + [
-        "A long report on many other matters, which mentions the curfew once among a great many other words."
-    ]
-    bigger = LexicalIndex.build(ids, texts)
-    assert len(bigger) == 201
-    assert [cid for cid, _ in bigger.search("curfew", k=1, allowed=["weak"])] == ["weak"]
+def test_numbers_match_however_they_are_written(stored: KnowledgeStore) -> None:
+    index = LexicalIndex.from_store(stored)
+    assert tokenize("2,500 and 2500 and 1,5") == ["2500", "2500", "1.5"]
+    assert "2,500" in _texts(stored, index.search("were 2500 troops sent?", k=1))[0]
 
 
-def test_queries_without_indexed_terms_return_nothing(index: LexicalIndex) -> None:
+def test_queries_without_indexed_terms_return_nothing(stored: KnowledgeStore) -> None:
+    index = LexicalIndex.from_store(stored)
     assert index.search("what did they say about it?", k=5) == []
-    assert index.search("the of and", k=5) == []
     assert index.search("", k=5) == []
     assert index.search("zeppelin xylophone", k=5) == []
-    assert LexicalIndex.build([], []).search("airport", k=5) == []
+    assert not index.knows("zeppelin") and index.knows("airport")
 
 
-def test_numbers_match_with_or_without_separators(index: LexicalIndex) -> None:
-    assert index.search("2500 soldiers", k=1)[0][0] == "c-troops"
-    assert index.search("how many troops: 2,500?", k=1)[0][0] == "c-troops"
-    assert tokenize("2,500 and 2500 and 1.5") == ["2500", "2500", "1.5"]
+def test_speakers_and_their_passages(stored: KnowledgeStore) -> None:
+    index = LexicalIndex.from_store(stored)
+    assert sorted(index.speakers()) == ["CSTO", "TASS"]
+    assert len(index.passages_of(["TASS"])) == 1
 
 
-def test_build_refuses_mismatched_input() -> None:
-    with pytest.raises(ValueError):
-        LexicalIndex.build(["a", "b"], ["only one text"])
-    with pytest.raises(ValueError):
-        LexicalIndex.build(["a", "a"], ["one", "two"])
-
-
-def test_index_from_the_store_covers_every_chunk(
-    store: KnowledgeStore, make_document: DocumentFactory, embedder: Embedder
+def test_the_index_follows_writes_and_deletes_through_the_change_log(
+    stored: KnowledgeStore, make_document: DocumentFactory, vectors
 ) -> None:
-    docs: list[ProcessedDocument] = [
-        make_document("garrison-notes", [Said(t) for t in list(CHUNKS.values())[:4]], per_chunk=1),
-        make_document("summit-notes", [Said(t) for t in list(CHUNKS.values())[4:]], per_chunk=1, publisher="Other"),
-    ]
-    for doc in docs:
-        store.upsert_document(
-            doc,
-            embedder.embed_documents([c.text for c in doc.chunks]),
-            embedder.embed_documents([s.text for s in doc.sentences]),
-        )
-    lexical = LexicalIndex.from_store(store)
-    assert len(lexical) == store.counts()["chunks"] == 6
-    fuel_chunk = docs[0].chunks[2].chunk_id
-    assert lexical.search("liquefied gas", k=3)[0][0] == fuel_chunk
-    summit_ids = {c.chunk_id for c in docs[1].chunks}
-    assert {cid for cid, _ in lexical.search("troops summit withdrawal", k=10, allowed=summit_ids)} <= summit_ids
-    assert np.isfinite([s for _, s in lexical.search("airport", k=10)]).all()
+    index = LexicalIndex.from_store(stored)
+    generation = index.generation
+    late = make_document("late-news", [Said("A zeppelin landed at the harbour.")])
+    stored.upsert_document(late, *vectors(late))
+    assert index.search("zeppelin", k=3) == []  # not yet synced
+    assert index.sync(force=True) and index.generation > generation
+    assert _texts(stored, index.search("zeppelin", k=3)) == ["A zeppelin landed at the harbour."]
+    edited = make_document("late-news", [Said("A balloon landed at the harbour.")])
+    stored.upsert_document(edited, *vectors(edited))
+    index.sync(force=True)
+    assert index.search("zeppelin", k=3) == [] and len(index.search("balloon", k=3)) == 1
+    stored.delete_document("late-news")
+    index.sync(force=True)
+    assert index.search("balloon", k=3) == []
+    assert len(index) == 6
+    assert not index.sync(force=True)  # nothing new

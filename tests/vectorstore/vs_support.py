@@ -21,12 +21,14 @@ from service.launch import free_port
 from sourcewise.settings import Settings
 from sourcewise.types import (
     Attribution,
-    AttributionKind,
     Chunk,
+    Claim,
+    Cue,
     DocumentMeta,
     Genre,
+    How,
+    Passage,
     ProcessedDocument,
-    Sentence,
     Speaker,
     Voice,
 )
@@ -34,14 +36,14 @@ from sourcewise.types import (
 
 @dataclass(frozen=True)
 class Said:
-    """One sentence of a hand-built document and who says it."""
+    """One sentence of a hand-built document and who says it (one claim, one passage)."""
 
     text: str
     voice: Voice = Voice.INDEPENDENT
     name: str | None = None
     role: str | None = None
     conduit: str | None = None
-    kind: AttributionKind = "author"
+    how: How = "author"
 
 
 DocumentFactory = Callable[..., ProcessedDocument]
@@ -60,40 +62,39 @@ def build_document(
     manifest_voice: Voice | None = None,
     outlet_voice: Voice = Voice.INDEPENDENT,
     title: str | None = None,
+    corpus: str = "test",
 ) -> ProcessedDocument:
-    """A processed document as ingest would make it: text joined from the sentences, offsets
-    into it, and chunks of ``per_chunk`` consecutive sentences."""
-    sentences: list[Sentence] = []
+    """A processed document as ingest would make it: text joined from the sentences, one claim and
+    one passage per sentence, offsets into the text, and chunks of ``per_chunk`` sentences."""
+    claims: list[Claim] = []
+    passages: list[Passage] = []
     parts: list[str] = []
     offset = 0
     for index, item in enumerate(said):
         if parts:
             parts.append(" ")
             offset += 1
-        sentences.append(
-            Sentence(
-                doc_id=doc_id,
-                index=index,
-                start=offset,
-                end=offset + len(item.text),
-                text=item.text,
-                attribution=Attribution(
-                    speaker=Speaker(name=item.name, role=item.role, voice=item.voice),
-                    conduit=item.conduit,
-                    kind=item.kind,
-                ),
-            )
+        attribution = Attribution(
+            speaker=Speaker(name=item.name, role=item.role, voice=item.voice),
+            conduit=item.conduit,
+            how=item.how,
+            cue=None if item.how == "author" else Cue(text=item.text[:5], start=offset, end=offset + 5),
         )
+        end = offset + len(item.text)
+        claims.append(Claim(doc_id=doc_id, index=index, start=offset, end=end, text=item.text, attribution=attribution))
+        passages.append(Passage(doc_id=doc_id, index=index, start=offset, end=end, text=item.text, sentence=index,
+                                claim=index, paragraph=0, gap_after=" " if index + 1 < len(said) else "",
+                                attribution=attribution))
         parts.append(item.text)
-        offset += len(item.text)
+        offset = end
     text = "".join(parts)
     chunks: list[Chunk] = []
-    for index, first in enumerate(range(0, len(sentences), per_chunk)):
-        group = sentences[first : first + per_chunk]
+    for index, first in enumerate(range(0, len(passages), per_chunk)):
+        group = passages[first : first + per_chunk]
         chunk_text = text[group[0].start : group[-1].end]
         digest = hashlib.sha1(chunk_text.encode()).hexdigest()[:8]
-        voices = list(dict.fromkeys(s.attribution.speaker.voice for s in group))
-        speakers = list(dict.fromkeys(s.attribution.speaker.name for s in group if s.attribution.speaker.name))
+        voices = list(dict.fromkeys(p.attribution.speaker.voice for p in group))
+        speakers = list(dict.fromkeys(p.attribution.speaker.name for p in group if p.attribution.speaker.name))
         chunks.append(
             Chunk(
                 chunk_id=f"{doc_id}:c{index}:{digest}",
@@ -102,8 +103,8 @@ def build_document(
                 start=group[0].start,
                 end=group[-1].end,
                 text=chunk_text,
-                first_sentence=group[0].index,
-                last_sentence=group[-1].index,
+                first_passage=group[0].index,
+                last_passage=group[-1].index,
                 voices=voices,
                 speakers=speakers,
             )
@@ -118,8 +119,10 @@ def build_document(
         url=url,
         genre=genre,
         outlet_voice=manifest_voice,
+        corpus=corpus,
     )
-    return ProcessedDocument(meta=meta, outlet_voice=outlet_voice, text=text, sentences=sentences, chunks=chunks)
+    return ProcessedDocument(meta=meta, outlet_voice=outlet_voice, text=text, claims=claims, passages=passages,
+                             chunks=chunks)
 
 
 class ChromaServer:
