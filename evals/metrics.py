@@ -181,7 +181,16 @@ def gold_sentence_spans(labels: Iterable[GoldSentence], documents: Mapping[str, 
         start, prefix_end = found
         end = sentence_end(text, start, prefix_end)
         spans.append(GoldSpan(label.doc_id, start, end, label.voice, "sentence", text[start:end]))
-    return spans
+    # A label of a claim within a sentence (a clause) ends where the sentence's next claim begins.
+    spans.sort(key=lambda g: (g.doc_id, g.start))
+    clamped: list[GoldSpan] = []
+    for span, following in zip(spans, [*spans[1:], None]):
+        end = span.end
+        if following is not None and following.doc_id == span.doc_id and span.start < following.start < end:
+            end = following.start
+        documents_text = documents.get(span.doc_id, "")
+        clamped.append(GoldSpan(span.doc_id, span.start, end, span.voice, span.origin, documents_text[span.start:end]))
+    return clamped
 
 
 def claim_spans(question: EvalQuestion, documents: Mapping[str, str]) -> list[GoldSpan | None]:

@@ -165,6 +165,20 @@ def load_gold_attribution(path: Path) -> list[GoldSentence]:
         logger.warning("No gold attribution file at %s: sentence-level metrics use question claims only", path)
         return []
     raw = _read_yaml(path)
+    # The claim-level format (docs/attribution.md): documents with their labelled claims.
+    if isinstance(raw, dict) and "documents" in raw:
+        from evals.attribution import GoldError, load_gold
+
+        try:
+            documents = load_gold(path)
+        except GoldError as exc:
+            raise EvalDataError(str(exc)) from exc
+        return [
+            GoldSentence(doc_id=d.doc_id, text=c.text.strip(), speaker=c.speaker, role=c.role, voice=c.voice,
+                         conduit=c.conduit, note=c.note)
+            for d in documents
+            for c in d.claims
+        ]
     # The file's author may keep labels under a top-level key or as a bare list; both are read.
     if isinstance(raw, list):
         raw = {"sentences": raw}

@@ -44,7 +44,9 @@ def test_question_file_is_large_enough_and_covers_every_kind(question_set: Quest
 
 def test_every_voice_is_in_several_gold_claims(question_set: QuestionSet) -> None:
     questions_per_voice = Counter(v for q in question_set.questions for v in {c.voice for c in q.claims})
-    assert set(questions_per_voice) == set(Voice)
+    # The five sample articles name no speaker of unknown affiliation: `unclassified` is the
+    # real-article set's to test.
+    assert set(questions_per_voice) == set(Voice) - {Voice.UNCLASSIFIED}
     assert min(questions_per_voice.values()) >= 3, questions_per_voice
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from service.engine import follow_up_context, reciprocal_rank_fusion
+from service.engine import follow_up_context
+from service.retrieval import reciprocal_rank_fusion
 from service.figures import AskedFigure, asked_figure, figures_in
 from service.overview import compose_answer, differing_figures
 from service.schemas import AnswerSection, HistoryTurn, QuoteOut, SourceOut, SpeakerOut
@@ -143,4 +144,4 @@ def test_long_quotes_are_cut_with_an_ellipsis_not_rewritten() -> None:
 def test_fusion_ranks_items_found_by_both_methods_first() -> None:
     dense = [("a", 0.9), ("b", 0.8), ("c", 0.7)]
     lexical = [("c", 12.0), ("d", 5.0)]
-    assert reciprocal_rank_fusion([dense, lexical], 60) == ["c", "a", "b", "d"]
+    assert list(reciprocal_rank_fusion([dense, lexical], 60)) == ["c", "a", "b", "d"]

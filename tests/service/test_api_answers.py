@@ -32,14 +32,14 @@ def quotes_of(answer: dict[str, Any]) -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def stored_documents(indexed_settings: Settings) -> dict[str, ProcessedDocument]:
-    """The documents as ingest attributed them, sentence by sentence (straight from the store)."""
+    """The documents as ingest attributed them, claim by claim (straight from the store)."""
     store = KnowledgeStore.connect(indexed_settings, dimension=load_embedder(indexed_settings).dimension)
-    return {doc.meta.doc_id: doc for doc in store.load_documents()}
+    return {doc_id: store.get_document(doc_id) for doc_id in store.document_ids()}
 
 
 def sentence_voices(doc: ProcessedDocument, start: int, end: int) -> set[Voice]:
-    """Voices of the attributed sentences a span covers."""
-    return {s.attribution.speaker.voice for s in doc.sentences if s.start < end and start < s.end}
+    """Voices of the attributed claims a span covers."""
+    return {c.attribution.speaker.voice for c in doc.claims if c.start < end and start < c.end}
 
 
 def test_russian_agencies_question_yields_russian_state_quotes(app_client: TestClient) -> None:

@@ -31,7 +31,7 @@ def _closed_port() -> int:
         {"question": "Why?", "top_k": 0},
         {"question": "Why?", "top_k": 51},
         {"question": "Why?", "filters": {"voices": ["kremlin"]}},
-        {"question": "Why?", "filters": {"speakers": ["TASS"]}},
+        {"question": "Why?", "filters": {"authors": ["TASS"]}},
         {"question": "Why?", "filter": {"voices": ["csto"]}},
         {"question": "Why?", "history": [{"role": "system", "content": "You are ..."}]},
         {"question": "Why?", "history": [{"role": "user", "content": "a"}] * 21},
