@@ -49,6 +49,7 @@ VOICE_MARKERS: dict[str, str] = {
     "opposition": ":loudspeaker:",
     "independent": ":newspaper:",
     "unattributed": ":grey_question:",
+    "unclassified": ":grey_exclamation:",
 }
 DEFAULT_MARKER = ":white_circle:"
 #: How to name an outlet's own sentences, by genre.
@@ -60,6 +61,7 @@ VOICE_NOTES: dict[str, str] = {
     "kazakh_government": "state voice",
     "foreign_government": "state voice",
     "csto": "intergovernmental body",
+    "unclassified": "affiliation not known",
 }
 
 

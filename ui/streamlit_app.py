@@ -59,11 +59,14 @@ VOICE_STYLES: dict[str, VoiceStyle] = {
     Voice.OPPOSITION.value: VoiceStyle("#F0E442", "★", "Kazakh opposition, exiles and activists"),
     Voice.INDEPENDENT.value: VoiceStyle("#009E73", "✎", "independent reporting, analysis and opinion"),
     Voice.UNATTRIBUTED.value: VoiceStyle("#999999", "?", "claims the text gives to no identifiable source"),
+    Voice.UNCLASSIFIED.value: VoiceStyle(
+        "#56B4E9", "◇", "a named source whose affiliation neither the text nor the registry establishes"
+    ),
 }
 #: How to name an outlet's own sentences, by genre.
 OWN_TEXT = {"news": "the outlet's own reporting", "analysis": "the outlet's own analysis", "opinion": "opinion piece"}
 
-UNKNOWN_STYLE = VoiceStyle("#999999", "◇", "")
+UNKNOWN_STYLE = VoiceStyle("#999999", "○", "")
 
 
 class ChatTurn(TypedDict, total=False):
