@@ -491,7 +491,20 @@ class Registry:
         person = match.entity
         by_role = re.search(r"\b([a-z-]+)\s+(?:to|of|for)\s+(?:the\s+)?(?:[a-z]+\s+){0,3}$", before)
         body_after = re.match(r"^\s*(?:'s|’s)?\s*(government|administration|regime|cabinet|camp|team|office|circle|allies)\b", after)
-        kin = re.match(r"^\s*(?:'s|’s)\s+(\w+)", after)
+        kin_words = re.match(r"^\s*(?:'s|’s)\s+((?:[a-z-]+\s*){1,3})", after)
+        kin = None
+        if kin_words:
+            office_words = kin_words.group(1).split()
+            if person.country and person.offices is not None:
+                holder = self.office_holder(f"{person.country} {' '.join(office_words)}", published=None)
+                if holder is not None and holder[0] is not person:
+                    return Resolution(
+                        Speaker(name=holder[0].name, role=holder[0].role, voice=holder[0].voice), holder[0],
+                        f"office: {person.name}'s {' '.join(office_words)} is {holder[0].name} (registry)",
+                    )
+            role_word = next((w for w in office_words if w in self._person_roles | {"aide", "ally", "daughter", "son",
+                                                                                   "nephew", "wife", "spokesman"}), None)
+            kin = (role_word,) if role_word else None
         if by_role and by_role.group(1) in self._person_roles | {"aide", "aides", "ally", "allies", "daughter", "son",
                                                                    "nephew", "niece", "wife", "husband", "brother",
                                                                    "sister", "friend", "associate", "associates"}:
@@ -502,8 +515,8 @@ class Registry:
                 None,
                 f"registry: {person.name} ({person.voice.value}); the phrase names their {body_after.group(1)}",
             )
-        elif kin and kin.group(1) in self._person_roles | {"aide", "ally", "daughter", "son", "nephew", "wife", "spokesman"}:
-            relation = kin.group(1)
+        elif kin:
+            relation = kin[0]
         else:
             return None
         voice = Voice.UNCLASSIFIED if re.search(r"\b(former|ex)\b", before) else person.voice
@@ -534,7 +547,7 @@ class Registry:
         """
         words = set(re.findall(r"[a-z]+", phrase.lower()))
         country_names = {c.country for _, _, c in (countries if countries is not None else self.find_countries(phrase))}
-        if not country_names and context_country and len(words - {"the", "a", "an"}) <= 2:
+        if not country_names and context_country and len(words - {"the", "a", "an", "of"}) <= 2:
             country_names = {context_country}
         if not country_names:
             return None
@@ -710,7 +723,7 @@ def load_state_media_matrix(path: Path = STATE_MEDIA_MATRIX, countries: list[Cou
                 continue
             domain = _host((row.get("URL") or "").strip())
             domains = [domain] if domain and not any(domain == h or domain.endswith("." + h) for h in _SHARED_HOSTS) else []
-            key = _norm(names[0])
+            key = f"{_norm(names[0])}|{country.lower()}"
             if key in outlets:
                 outlets[key].aliases.extend(n for n in names[1:] if n not in outlets[key].aliases)
                 outlets[key].domains.extend(d for d in domains if d not in outlets[key].domains)

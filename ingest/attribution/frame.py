@@ -106,9 +106,8 @@ def _turns(text: str, lexicon: Lexicon, names_a_person: Callable[[str], bool]) -
     # names a person and its words run on (a transcript cut after its first speaker).
     if len(labels) == 1:
         start, label_end, label, question, answer = labels[0]
-        line_end = text.find("\n", label_end)
-        words = len(text[label_end : line_end if line_end >= 0 else len(text)].split())
-        if question or answer or words < 6 or not names_a_person(label):
+        words = len(text[label_end:].split())
+        if question or answer or words < 20 or not names_a_person(label):
             return []
     if not labels:
         return []

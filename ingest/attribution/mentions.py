@@ -74,7 +74,7 @@ class SourceDescriber:
                 country = near.country
         # "the Instagram page of the Interior Ministry" speaks for the ministry.
         phrase = _CHANNEL_OF_RE.sub("", phrase.strip())
-        metonym = self._country_as_speaker(phrase)
+        metonym = self._country_as_speaker(phrase) if not self.registry.find_entities(phrase) else None
         if metonym is not None:
             return metonym
         found = self.registry.resolve(phrase, context_country=country, published=self.published)
@@ -122,8 +122,9 @@ class SourceDescriber:
             return None
         if not (bare.lower() == country.country.lower() or bare in country.seats or (bare.isupper() and len(bare) > 1)):
             return None
-        return Source(name=bare, role=f"{country.country}'s government", voice=country.voice, kind="body",
-                      country=country.country, reason=f"{bare!r} stands for {country.country}'s government")
+        return Source(name=f"Government of {country.country}", role=f"{bare!r} for {country.country}'s government",
+                      voice=country.voice, kind="body", country=country.country,
+                      reason=f"{bare!r} stands for {country.country}'s government")
 
     # -- parsed phrases -------------------------------------------------------------------
 

@@ -168,6 +168,9 @@ def _same_person(a: str, b: str) -> bool:
     wa, wb = a.replace(",", " ").split(), b.replace(",", " ").split()
     if not wa or not wb:
         return False
+    # A bare family name written first ("Wang" for "Wang Yi").
+    if len(wa) == 1 and len(wb) == 2 and name_key(wa[0]) == name_key(wb[0]) and name_key(wa[0]) != name_key(wb[1]):
+        return True
     if name_key(wa[-1]) != name_key(wb[-1]) or not name_key(wa[-1]):
         return False
     if len(wa) > 1 and len(wb) > 1:
