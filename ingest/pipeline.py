@@ -111,7 +111,7 @@ def attribute_text(
     entity = verdict.entity
     spans = split_sentences(text)
     country = context_country or topic_country(registry, text)
-    publisher_country = entity.country if entity is not None and entity.kind == "body" else None
+    publisher_country = entity.country if entity is not None and entity.kind == "body" else verdict.official_country
     document = DocumentInput(meta=meta, text=text, sentences=spans, outlet_voice=outlet_voice,
                              outlet_name=meta.publisher, context_country=country, outlet_entity=entity,
                              publisher_country=publisher_country)

@@ -101,6 +101,9 @@ class Country(BaseModel):
     names: list[str]
     seats: list[str] = Field(default_factory=list, description="Capital and seats of government ('Moscow', 'Kremlin')")
     places: list[str] = Field(default_factory=list, description="Cities and regions whose officials are the country's")
+    domains: list[str] = Field(
+        default_factory=list, description="Its top-level web domains ('kz'; 'gov' for the United States)"
+    )
 
 
 class Descriptor(BaseModel):
@@ -138,6 +141,10 @@ class RegistryFile(BaseModel):
         default_factory=list, description="Common words that State Media Matrix outlets are named ('Star'): never matched as names"
     )
     unattributed_cues: list[str] = Field(default_factory=list)
+    official_domain_labels: list[str] = Field(
+        default_factory=list,
+        description="Parts of a web address that make a site its country's official one ('gov' in mfa.gov.by)",
+    )
     entities: list[Entity] = Field(default_factory=list)
 
 
@@ -179,6 +186,8 @@ class OutletVerdict:
     name: str
     entity: Entity | None
     reason: str
+    #: The country whose official body publishes it (its officials' titles are that country's).
+    official_country: str | None = None
 
 
 def _alias_regex(aliases: Iterable[str]) -> re.Pattern[str] | None:
@@ -267,6 +276,11 @@ class Registry:
             w.lower() for t in data.media_terms for w in t.split()
         }
         self._person_roles = frozenset(w.lower() for w in data.person_roles)
+        self._country_by_tld: dict[str, Country] = {}
+        for country in data.countries:
+            for domain in country.domains:
+                self._country_by_tld.setdefault(domain.lower(), country)
+        self._official_labels = frozenset(label.lower() for label in data.official_domain_labels)
         self._by_domain: dict[str, Entity] = {}
         for entity in self.entities:
             for domain in entity.domains:
@@ -527,6 +541,10 @@ class Registry:
             + (" (former: affiliation not known now)" if voice is Voice.UNCLASSIFIED else ""),
         )
 
+    def is_person_role(self, word: str) -> bool:
+        """Whether a word is one of the registry's roles of a person ("spokeswoman", "envoy")."""
+        return word.lower() in self._person_roles
+
     def _person_words(self, text: str) -> bool:
         """Whether ``text`` has a word for a person in a role ("spokesman", "minister", "correspondent")."""
         words = set(re.findall(r"[a-z-]+", text))
@@ -601,10 +619,29 @@ class Registry:
                 return entity, domain
         return None
 
+    def official_site(self, url: str | None) -> tuple[Country, str] | None:
+        """The country whose official site a web address is on, by its form (``mfa.gov.by``,
+        ``president.az``, ``whitehouse.gov``): an official label before the country's domain."""
+        host = _host(url)
+        if not host:
+            return None
+        parts = host.split(".")
+        country = self._country_by_tld.get(parts[-1])
+        if country is None:
+            return None
+        if parts[-1] in self._official_labels:  # .gov, .mil: the domain itself is official
+            return country, host
+        for i, label in enumerate(parts[:-1]):
+            if label in self._official_labels:
+                return country, ".".join(parts[i:])
+        return None
+
     def classify_outlet(self, publisher: str, url: str | None = None, *, published: str | None = None) -> OutletVerdict:
         """The voice of a document's own sentences, by its web address, its publisher's name, then the
-        rules that classify speakers (an official body is its government's voice); ``unclassified``
-        when none of them knows it, so that an unknown publisher is never passed off as independent."""
+        rules that classify speakers (an official body is its government's voice), then the form of an
+        official address. A publisher none of these knows is a medium or organisation outside the State
+        Media Matrix, which lists the state and state-affiliated media of the world: it is taken as
+        independent, and the reason says so, so that a registry entry can correct it."""
         by_url = self.entity_for_url(url)
         if by_url is not None:
             entity, domain = by_url
@@ -613,16 +650,31 @@ class Registry:
         if resolution is not None and resolution.entity is not None and resolution.entity.kind != "person":
             entity = resolution.entity
             return OutletVerdict(entity.voice, entity.name, entity, resolution.reason)
-        if resolution is not None and resolution.entity is None and resolution.speaker.voice not in (
-            Voice.UNATTRIBUTED,
-        ):
-            return OutletVerdict(resolution.speaker.voice, publisher, None, resolution.reason)
+        if resolution is not None and resolution.speaker.voice not in (Voice.UNATTRIBUTED, Voice.UNCLASSIFIED):
+            official = resolution.country.country if resolution.country and self.has_official_term(publisher) else None
+            return OutletVerdict(resolution.speaker.voice, publisher, None, resolution.reason, official_country=official)
+        official = self.official_site(url)
+        if official is not None:
+            country, domain = official
+            return OutletVerdict(
+                country.voice, publisher, None, f"{domain} is an official address of {country.country} ({country.voice.value})",
+                official_country=country.country,
+            )
+        if self.has_official_term(publisher):
+            return OutletVerdict(
+                Voice.UNCLASSIFIED,
+                publisher,
+                None,
+                "an official body by its name, of no country the registry lists: unclassified until an entry "
+                "(or the manifest's outlet_voice) says whose it is",
+            )
         return OutletVerdict(
-            Voice.UNCLASSIFIED,
+            Voice.INDEPENDENT,
             publisher,
             None,
-            "not in the registry or the State Media Matrix, by name or domain: unclassified until an entry "
-            "(or the manifest's outlet_voice) says what it is",
+            "not in the registry, not an official body by name or address, and not in the State Media Matrix "
+            "(which lists state and state-affiliated media): taken as independent; a registry entry or the "
+            "manifest's outlet_voice says otherwise",
         )
 
     def outlet_voice(self, publisher: str, url: str | None = None) -> Voice:
@@ -766,6 +818,7 @@ def merge(base: RegistryFile, extra: RegistryFile) -> RegistryFile:
         descriptors=extra.descriptors + base.descriptors,
         ambiguous_names=base.ambiguous_names + extra.ambiguous_names,
         unattributed_cues=base.unattributed_cues + extra.unattributed_cues,
+        official_domain_labels=base.official_domain_labels + extra.official_domain_labels,
         entities=extra.entities + base.entities,
     )
 

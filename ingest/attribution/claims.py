@@ -5,8 +5,9 @@ A sentence usually carries one claim. It carries two when its clauses have diffe
 clause and Peskov's clause; "the press seems to 'forget' to mention a message that Ablyazov
 describes ..." is the author's clause and Ablyazov's. :func:`split_sentence` finds those clauses
 in the dependency parse: each cue verb owns its subtree, except the content it reports (a cue
-inside what another speaker said stays that speaker's claim), and a split is made only where the
-pieces are contiguous (a prefix and a suffix), so every claim stays a verbatim span.
+inside what another speaker said stays that speaker's claim), and a split is made only where each
+speaker's words are contiguous (the author's may stand on both sides of a claim), so every claim
+stays a verbatim span.
 
 :func:`assemble_claims` then joins the parts of a quotation running over several sentences, and
 the sentences of one speaker's turn in a paragraph, into single claims.
@@ -140,9 +141,10 @@ def _pieces(doc, base: int, owners: list[tuple[Any, Any]], whole: Part) -> list[
     # Deeper clauses first, so that a clause inside another's subtree keeps its own tokens.
     ordered = sorted(owners, key=lambda o: -_depth(o[0]))
     claimed: set[int] = set()
+    verb_of = {id(found): tok for tok, found in owners}
     for tok, found in ordered:
         root = _clause_root(tok)
-        for t in root.subtree:
+        for t in [*root.subtree, *_name_after(doc, tok)]:
             if t.i not in claimed:
                 owner_of[t.i] = found
                 claimed.add(t.i)
@@ -159,12 +161,25 @@ def _pieces(doc, base: int, owners: list[tuple[Any, Any]], whole: Part) -> list[
             runs[-1] = (runs[-1][0], i, label)
         else:
             runs.append((i, i, label))
-    if len(runs) < 2 or len({id(r[2]) for r in runs}) != len(runs):
-        return None  # interleaved: one owner's words on both sides of another's
-    for lo, hi, _ in runs:
+    spoken = [r[2] for r in runs if r[2] is not None]
+    if len(runs) < 2 or len({id(f) for f in spoken}) != len(spoken):
+        return None  # interleaved: one speaker's words on both sides of another's
+    # The author's words may stand on both sides of a claim ("... appeal for help against what X
+    # terms an 'act of aggression' – deadly violence that followed ..."): each side is a claim.
+    for lo, hi, label in runs:
         words = [t for t in doc[lo : hi + 1] if not t.is_punct]
         if len(words) < _MIN_PIECE_WORDS:
             return None
+        if label is not None and label.cue is not None:
+            # A claim split off must hold its own speaker ("what Toqaev terms ...", "while Peskov
+            # reiterated ..."): "INTERFAX is making efforts to convince ..." and "Tokayev declared a
+            # day of mourning, labelling the protests ..." are one claim each.
+            verb = verb_of[id(label)]
+            own_subject = any(
+                c.dep_ in ("nsubj", "nsubjpass", "agent") and lo <= c.i <= hi for c in _clause_root(verb).children
+            )
+            if not own_subject and not base + doc[lo].idx <= label.cue[0] < base + doc[hi].idx + len(doc[hi].text):
+                return None
     parts = []
     for k, (lo, hi, label) in enumerate(runs):
         start = base + doc[lo].idx
@@ -175,6 +190,24 @@ def _pieces(doc, base: int, owners: list[tuple[Any, Any]], whole: Part) -> list[
             end = whole.end
         parts.append(Part(start, end, label))
     return parts
+
+
+def _name_after(doc, verb) -> list:
+    """The name a "what X terms ..." clause gives, when the parser hung it outside the clause: the
+    noun phrase right after the verb, with its "of" phrase ("a foreign-organized “act of aggression”")."""
+    if verb.right_edge.i != verb.i or not any(c.lower_ == "what" for c in verb.lefts):
+        return []
+    chunk = next((c for c in doc.noun_chunks if c.start <= verb.i + 1 < c.end or c.start == verb.i + 2), None)
+    if chunk is None or chunk.start > verb.i + 2:
+        return []
+    end = chunk.end
+    if end + 1 < len(doc) and doc[end].lower_ == "of":
+        following = next((c for c in doc.noun_chunks if c.start == end + 1), None)
+        if following is not None:
+            end = following.end
+    while end < len(doc) and doc[end].is_quote:
+        end += 1
+    return list(doc[verb.i + 1 : end])
 
 
 def _clause_root(tok):
@@ -225,7 +258,8 @@ def assemble_claims(
     for index, (start, end, found, _) in enumerate(groups):
         while start < end and text[start].isspace():
             start += 1
-        while end > start and text[end - 1].isspace():
+        # A dash or comma that only joined this clause to the next is no part of the claim.
+        while end > start and (text[end - 1].isspace() or (text[end - 1] in "–—,;:" and end < len(text) and text[end:end + 1].isspace())):
             end -= 1
         cue = None
         if found.cue is not None:

@@ -750,7 +750,7 @@ class _DocumentRun:
         """A subject phrase's speaker; "the agencies" after "the Russian agencies" is the same speaker."""
         phrase = _subject_phrase(doc, subj, verb)
         base = self.spans[i].start
-        if subj.pos_ == "NOUN" and subj.lower_ not in self.lex.source_nouns and not self.registry.find_entities(subj.text):
+        if subj.pos_ == "NOUN" and not self._source_noun(subj) and not self.registry.find_entities(subj.text):
             return None  # "CSTO intervention announced": the name only modifies a noun that is no source
         cue = _cue_span(doc, subj, verb, base)
         # "X, representing the CSTO, issued a statement": X speaks for the body.
@@ -775,6 +775,18 @@ class _DocumentRun:
             ):
                 return Found(previous.source, "carry_over", previous.conduit, cue)
         return None
+
+    def _source_noun(self, tok) -> bool:
+        """A noun that can name who speaks: the lexicon's source nouns, the registry's titles, roles and
+        official words ("ombudswoman"), or a word formed as a person noun ("economist", "chairwoman")."""
+        word = tok.lower_
+        return (
+            word in self.lex.source_nouns
+            or word in self.registry.title_words
+            or self.registry.has_official_term(word)
+            or self.registry.is_person_role(word)
+            or _PERSON_NOUN_RE.fullmatch(word) is not None
+        )
 
     def _verb_speaker(self, verb, doc, i: int) -> Found | None:
         """The speaker of a cue verb: subject, passive agent or relative-clause antecedent."""
@@ -1007,6 +1019,10 @@ class _DocumentRun:
             return False
         if lemma in lex.needs_clause and not any(c.dep_ in ("ccomp", "prt") for c in tok.children):
             return False
+        if lemma in lex.performative_verbs and not any(c.dep_ == "ccomp" for c in tok.children) and any(
+            c.dep_ in ("dobj", "oprd", "nsubjpass", "xcomp") and _names_any(c, lex.performative_objects) for c in tok.children
+        ):
+            return False
         if lemma in lex.belief and tok.dep_ not in ("ROOT", "conj") and not any(
             c.dep_ == "nsubj" and c.lower_ in ("who", "which") for c in tok.children
         ):
@@ -1027,7 +1043,12 @@ class _DocumentRun:
         )):
             return False
         # "take what Zas says at face value": the sentence is about the claim, not carrying it.
-        if any(c.lower_ == "what" and c.dep_ in ("dobj", "nsubj") for c in tok.children) and not any(
+        # "what X terms a foreign-organized 'act of aggression'" names the thing (the parser may hang
+        # the name elsewhere, but it follows the verb).
+        names_next = tok.i + 1 < len(tok.doc) and (
+            tok.doc[tok.i + 1].pos_ in ("DET", "ADJ", "NOUN", "PROPN") or tok.doc[tok.i + 1].is_quote
+        )
+        if any(c.lower_ == "what" and c.dep_ in ("dobj", "nsubj") for c in tok.children) and not names_next and not any(
             c.dep_ in ("oprd", "attr", "xcomp") or (c.dep_ == "prep" and c.lower_ == "as")
             or (c.dep_ == "dobj" and c.lower_ != "what")
             for c in tok.children
@@ -1045,6 +1066,16 @@ class _DocumentRun:
 
 
 # ------------------------------------------------------------------------------- helpers
+
+
+# Person nouns by their form: -man/-woman/-person ("chairwoman"), -ist ("economist"), -ian ("historian").
+_PERSON_NOUN_RE = re.compile(r"[a-z-]{3,}(?:wom[ae]n|m[ae]n|persons?|people|ists?|ians?)")
+
+
+def _names_any(tok, phrases: frozenset[str]) -> bool:
+    """Whether the phrase a token heads holds one of ``phrases`` as whole words."""
+    text = " " + " ".join(t.lower_ for t in tok.subtree) + " "
+    return any(f" {p} " in text for p in phrases)
 
 
 def _depth(tok) -> int:
@@ -1111,7 +1142,10 @@ def _subject_span(doc, subj, verb=None):
     start = subj.left_edge.i
     # "ALMATY, Jan 7 (Reuters) - Kazakhstan's president said": the dateline is no part of the speaker.
     for k in range(subj.i - 1, start - 1, -1):
-        if doc[k].text in ("-", "–", "—") or (doc[k].text == ")" and k + 1 < len(doc) and doc[k + 1].text in ("-", "–", "—")):
+        joined = k > 0 and not doc[k - 1].whitespace_  # "state-appointed": a hyphen inside a word
+        if (doc[k].text in ("-", "–", "—") and not joined) or (
+            doc[k].text == ")" and k + 1 < len(doc) and doc[k + 1].text in ("-", "–", "—")
+        ):
             start = k + 1
             break
     while end > start + 1 and doc[end - 1].dep_ == "punct":

@@ -26,6 +26,8 @@ class Lexicon(BaseModel):
     active_only: frozenset[str] = frozenset()
     judgement_preps: dict[str, list[str]] = Field(default_factory=dict)
     needs_message: frozenset[str] = frozenset()
+    performative_verbs: frozenset[str] = frozenset()
+    performative_objects: frozenset[str] = frozenset()
     message_nouns: frozenset[str] = frozenset()
     framing: frozenset[str] = frozenset()
     source_nouns: frozenset[str] = frozenset()

@@ -111,11 +111,23 @@ def test_a_first_name_is_not_an_acronym_outlet(registry):
         ("U.S. Department of State", "https://www.state.gov/briefings/x", Voice.FOREIGN_GOVERNMENT),
         ("Ministry of Foreign Affairs of Zorbia", None, Voice.UNCLASSIFIED),
         ("Government of Ukraine", None, Voice.FOREIGN_GOVERNMENT),
+        # The form of an official address: a government label before a country's domain, or .gov.
+        ("Water Resources Portal", "https://water.gov.by/en/news/1", Voice.FOREIGN_GOVERNMENT),
+        ("Office of Dam Safety", "https://www.damsafety.gov/news/2", Voice.FOREIGN_GOVERNMENT),
+        ("Zorbian Dams Committee", "https://dams.gov.kz/kz/1", Voice.KAZAKH_GOVERNMENT),
+        # A medium nobody lists: outside the State Media Matrix, which lists state media, so independent.
+        ("The Zorbia Ledger", "https://zorbialedger.example/dams", Voice.INDEPENDENT),
     ],
 )
 def test_a_publisher_is_classified_by_domain_name_and_the_official_rules(registry, publisher, url, voice):
     claims = claims_of("The dam was built in 1962.", registry, publisher=publisher, url=url, outlet_voice=None, author=None)
     assert claims[0].attribution.speaker.voice == voice
+
+
+def test_every_publisher_verdict_says_why(registry):
+    verdict = registry.classify_outlet("The Zorbia Ledger", "https://zorbialedger.example/dams")
+    assert "State Media Matrix" in verdict.reason and "outlet_voice" in verdict.reason
+    assert "official address" in registry.classify_outlet("Portal", "https://water.gov.by/x").reason
 
 
 # ------------------------------------------------------------ 3. speaker frames and turns
@@ -325,3 +337,63 @@ def test_unqualified_ministry_takes_the_country_named_beside_it_else_the_corpus_
     claims = claims_of(text, registry)
     assert claims[0].attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT
     assert claims[-1].attribution.speaker.voice == Voice.KAZAKH_GOVERNMENT
+
+
+# ------------------------------------------------------------------- subjects and clause spans
+
+
+@pytest.mark.parametrize(
+    "sentence, voice",
+    [
+        # An office the text gives no country: the document's country's (Kazakhstan here).
+        ("A state-appointed ombudswoman says there are 40 open inquiries into the floods.", Voice.KAZAKH_GOVERNMENT),
+        # A person noun by its form, with no affiliation: an independent expert's view.
+        ("An economist said the floods would cost the region a year of growth.", Voice.INDEPENDENT),
+    ],
+)
+def test_a_common_noun_speaker_is_a_source(registry, sentence, voice):
+    (claim,) = claims_of(sentence, registry)
+    assert claim.attribution.how == "reported"
+    assert claim.attribution.speaker.voice == voice
+    assert "-" not in claim.attribution.speaker.name or "state-appointed" in claim.attribution.speaker.name
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Protesters blocked the bridge at Velmar, as Zorbian President Anton Rebrov declared a state of emergency.",
+        "The Zorbian government announced a curfew in three provinces after the riots.",
+        "President Rebrov declared January 12 to be a day of national mourning.",
+    ],
+)
+def test_declaring_an_emergency_is_an_act_not_a_claim(registry, sentence):
+    claims = claims_of(sentence, registry, country="Russia")
+    assert all(c.attribution.how == "author" for c in claims), [(c.text, c.attribution.speaker.name) for c in claims]
+
+
+def test_declaring_that_something_is_so_stays_a_claim(registry):
+    (claim,) = claims_of("President Anton Rebrov of Zorbia declared that the rebels had been defeated.", registry)
+    assert claim.attribution.speaker.name == "Anton Rebrov"
+
+
+def test_a_claim_inside_the_authors_sentence_is_its_own_span(registry):
+    text = (
+        "Zorbian President Marta Oleska said on Monday that the capital was under attack. "
+        "Troops arrived within hours of Oleska's appeal for help in overcoming what Oleska terms a foreign-organized "
+        "“act of aggression” – riots that followed peaceful rallies against a rise in bread prices."
+    )
+    claims = claims_of(text, registry)
+    hers = claim_at(claims, "what Oleska terms")
+    assert hers.attribution.speaker.name == "Marta Oleska"
+    assert hers.text.startswith("what Oleska terms") and hers.text.endswith("“act of aggression”"), hers.text
+    assert claim_at(claims, "Troops arrived").attribution.how == "author"
+    assert claim_at(claims, "riots that followed").attribution.how == "author"
+
+
+def test_a_clause_whose_speaker_is_outside_it_is_not_split_off(registry):
+    # The participle's speaker is the main clause's subject: the sentence is one claim of hers.
+    (claim,) = claims_of(
+        "President Marta Oleska of Zorbia declared a day of mourning, labelling the riots a “coup attempt” by hired gangs.",
+        registry,
+    )
+    assert claim.attribution.speaker.name == "Marta Oleska"

@@ -95,8 +95,16 @@ def test_a_documents_domain_names_its_outlet(registry):
     assert verdict.voice == Voice.INDEPENDENT
 
 
-def test_an_unknown_publisher_is_unclassified_with_the_way_out(registry):
+def test_an_unknown_medium_is_independent_saying_why_and_how_to_change_it(registry):
+    # The State Media Matrix lists the world's state and state-affiliated media: one outside it (and
+    # outside the registry, with no official name or address) is independent, and says so.
     verdict = registry.classify_outlet("The Zorbian Sentinel", None)
+    assert verdict.voice == Voice.INDEPENDENT
+    assert "State Media Matrix" in verdict.reason and "outlet_voice" in verdict.reason
+
+
+def test_an_unknown_official_publisher_is_unclassified_never_independent(registry):
+    verdict = registry.classify_outlet("Ministry of Water of Zorbia", None)
     assert verdict.voice == Voice.UNCLASSIFIED and "outlet_voice" in verdict.reason
 
 
