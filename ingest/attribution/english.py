@@ -767,7 +767,24 @@ class _DocumentRun:
             return None  # "Kazakhstan declared a state of emergency": the state acts, it claims nothing
         if source:
             return Found(source, "reported", self._conduit_of(verb), cue)
+        named = any(t.pos_ in ("PROPN", "ADJ") and t.text[:1].isupper() for t in subj.subtree if t.i < subj.i)
+        if subj.pos_ == "NOUN" and (self._people_noun(subj) or (
+            self._source_noun(subj) and (named or self.registry.find_countries(phrase))
+        )):
+            # "An international team of investigators said": a source the text describes, whose
+            # affiliation neither the text nor the registry gives: honestly not known.
+            name = re.sub(r"(?i)^(the|a|an)\s+", "", phrase)
+            return Found(Source(name=name, role=None, voice=Voice.UNCLASSIFIED, kind="group",
+                                reason="described by the text with no affiliation it or the registry gives"),
+                         "reported", self._conduit_of(verb), cue)
         previous = self._previous
+        definite = any(t.lower_ in ("the", "this", "that", "these", "those") for t in subj.lefts)
+        if definite and subj.lower_ in self.lex.message_nouns and not any(c.dep_ == "prep" for c in subj.children):
+            # "The report emphasizes that ...", "The statement adds ...": the statement the text just
+            # reported, so its speaker's.
+            speaker = self.names.last_speaker(i, ("person", "body", "outlet", "group"), within=2)
+            if speaker is not None and speaker.voice is not Voice.UNATTRIBUTED:
+                return Found(speaker, "carry_over", previous.conduit if previous else None, cue)
         if previous is not None and previous.source.name and previous.source.voice is not Voice.UNATTRIBUTED:
             head = subj.lower_
             if len(head) > 3 and head in previous.source.name.lower() and any(
@@ -780,10 +797,25 @@ class _DocumentRun:
         """A noun that can name who speaks: the lexicon's source nouns, the registry's titles, roles and
         official words ("ombudswoman"), or a word formed as a person noun ("economist", "chairwoman")."""
         word = tok.lower_
+        # "an international team of investigators", "a group of experts": the people it is made of.
+        members = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+        if any(self._source_noun(m) for m in members):
+            return True
         return (
             word in self.lex.source_nouns
             or word in self.registry.title_words
             or self.registry.has_official_term(word)
+            or self.registry.has_media_term(word)
+            or self.registry.is_person_role(word)
+            or _PERSON_NOUN_RE.fullmatch(word) is not None
+        )
+
+    def _people_noun(self, tok) -> bool:
+        """A noun for people in a role ("investigators", "a team of monitors"), not for a thing."""
+        members = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+        word = tok.lower_
+        return (
+            any(self._people_noun(m) for m in members)
             or self.registry.is_person_role(word)
             or _PERSON_NOUN_RE.fullmatch(word) is not None
         )
@@ -822,7 +854,16 @@ class _DocumentRun:
                 if low in self.lex.relative_pronouns:
                     if verb.dep_ == "relcl":
                         head = verb.head
-                        source = self._resolve_text(doc[head.left_edge.i : head.i + 1].text, doc, i)
+                        phrase = doc[head.left_edge.i : head.i + 1].text
+                        if low == "who":
+                            # "who" is a person: not the "Water" of "the Commissioner for Water, who".
+                            while head.dep_ in ("pobj", "prep") and head.head.i != head.i:
+                                head = head.head
+                        if head.dep_ == "appos" and head.head.pos_ == "PROPN":
+                            # "Elvira Azimova, the State Commissioner for Human Rights, who has said":
+                            # the name with its apposition.
+                            phrase = doc[head.head.left_edge.i : subj.i].text.strip(" ,")
+                        source = self._resolve_text(phrase, doc, i)
                         if source is None:
                             return None
                         return Found(source, "reported", None, (base + head.left_edge.idx, base + cue_verb.idx + len(cue_verb.text)))
@@ -1005,9 +1046,15 @@ class _DocumentRun:
         if tok.lower_ in lex.speech_event_verbs and any(
             c.dep_ == "dobj" and c.lower_ in lex.speech_event_nouns for c in tok.children
         ):
-            return True
+            # "will hold a video conference to discuss ...": an announced event carries no claim yet.
+            return not any(c.dep_ == "aux" and c.lower_ in ("will", "to", "'ll", "would") for c in tok.children)
         lemma = lex.lemma(tok.text)
         if lemma is None:
+            return False
+        # "will meet on Monday to discuss the floods": a purpose, not a claim (unless it reports one).
+        if tok.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children) and not any(
+            c.dep_ == "ccomp" for c in tok.children
+        ):
             return False
         # "call for help", "call on colleagues" request; they do not carry a claim.
         if lemma == "call" and any(c.dep_ == "prep" and c.lower_ in ("for", "on") for c in tok.children):
@@ -1035,7 +1082,8 @@ class _DocumentRun:
             return False
         if lemma in lex.needs_content and (passive or not (
             any(
-                c.dep_ in ("ccomp", "xcomp") or (c.dep_ == "dobj" and c.lower_ in lex.message_nouns)
+                c.dep_ in ("ccomp", "xcomp")
+                or (c.dep_ == "dobj" and (c.lower_ in lex.message_nouns or c.lower_ in lex.judgement_objects.get(lemma, ())))
                 or (c.dep_ == "prep" and (c.lower_ == "as" or c.lower_ in lex.judgement_preps.get(lemma, ())))
                 for c in tok.children
             )
@@ -1068,8 +1116,9 @@ class _DocumentRun:
 # ------------------------------------------------------------------------------- helpers
 
 
-# Person nouns by their form: -man/-woman/-person ("chairwoman"), -ist ("economist"), -ian ("historian").
-_PERSON_NOUN_RE = re.compile(r"[a-z-]{3,}(?:wom[ae]n|m[ae]n|persons?|people|ists?|ians?)")
+# Person nouns by their form: -man/-woman/-person ("chairwoman"), -ist ("economist"), -ian ("historian"),
+# agent nouns ("investigators", "monitors", "observers").
+_PERSON_NOUN_RE = re.compile(r"[a-z-]{3,}(?:wom[ae]n|m[ae]n|persons?|people|ists?|ians?|ators?|itors?|ervers?)")
 
 
 def _names_any(tok, phrases: frozenset[str]) -> bool:

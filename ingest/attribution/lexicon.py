@@ -25,6 +25,7 @@ class Lexicon(BaseModel):
     needs_content: frozenset[str] = frozenset()
     active_only: frozenset[str] = frozenset()
     judgement_preps: dict[str, list[str]] = Field(default_factory=dict)
+    judgement_objects: dict[str, list[str]] = Field(default_factory=dict)
     needs_message: frozenset[str] = frozenset()
     performative_verbs: frozenset[str] = frozenset()
     performative_objects: frozenset[str] = frozenset()

@@ -6,6 +6,7 @@ the reason for that voice. :func:`speaker_of` turns it into the public :class:`S
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from sourcewise.registry import Entity
@@ -32,7 +33,7 @@ class Source:
         """Whether "he" or "she" can refer to this person (the registry's gender, else the name's form)."""
         if pronoun not in ("he", "she", "him", "her", "his"):
             return True
-        gender = self.gender or _guess_gender(self.name)
+        gender = self.gender or _guess_gender(self.name) or _gender_of_role(" ".join(filter(None, [self.name, self.role])))
         wanted = "f" if pronoun in ("she", "her") else "m"
         return gender is None or gender == wanted
 
@@ -74,3 +75,13 @@ def _guess_gender(name: str | None) -> str | None:
         return None
     surname = name.split()[-1].lower()
     return "f" if surname.endswith(("ova", "eva", "yeva", "ina", "aya", "ava", "skaya", "ská", "ienė", "yte")) else None
+
+
+def _gender_of_role(words: str) -> str | None:
+    """Role words that say it: "spokeswoman", "chairman", "Mrs"."""
+    low = words.lower()
+    if re.search(r"wom[ae]n\b|\b(mrs|ms|madam)\b", low):
+        return "f"
+    if re.search(r"(?<!wo)m[ae]n\b|\bmr\b", low):
+        return "m"
+    return None

@@ -32,9 +32,9 @@ def voice_from_role(
     if role:
         # No corpus country here: "President Venn" is no evidence of which state's president he is.
         found = registry.resolve(role, published=published)
-        if found is not None and found.speaker.voice is not Voice.UNATTRIBUTED and (
-            found.entity is None or found.entity.kind != "person"
-        ):
+        # A role naming an office of a named country ("Kazakhstan's President", whoever holds it) speaks
+        # with that country's voice, as does a role naming a body ("TASS correspondent").
+        if found is not None and found.speaker.voice is not Voice.UNATTRIBUTED:
             country = found.country.country if found.country else (found.entity.country if found.entity else None)
             return Source(
                 name=name or found.speaker.name,

@@ -397,3 +397,60 @@ def test_a_clause_whose_speaker_is_outside_it_is_not_split_off(registry):
         registry,
     )
     assert claim.attribution.speaker.name == "Marta Oleska"
+
+
+def test_the_report_continues_the_speaker_who_issued_it(registry):
+    text = ("The Zorbian Foreign Ministry said the talks had been useful. "
+            "The statement stresses that the next round will be held in Velmar.")
+    claims = claims_of(text, registry)
+    follow = claim_at(claims, "next round")
+    assert follow.attribution.how == "carry_over"
+    assert follow.attribution.speaker.name == claims[0].attribution.speaker.name
+
+
+def test_a_relative_clause_after_a_name_and_its_apposition_is_that_persons(registry):
+    text = ("That is at odds with what is being conveyed by Irma Solvik, the State Commissioner for Water, "
+            "who has said there are around 40 open inquiries into the floods.")
+    claims = claims_of(text, registry)
+    hers = claim_at(claims, "who has said")
+    assert hers.attribution.speaker.name == "Irma Solvik"
+    assert hers.attribution.speaker.voice == Voice.KAZAKH_GOVERNMENT  # an office with no country, the document's
+    assert claim_at(claims, "at odds").attribution.how == "author"
+
+
+@pytest.mark.parametrize(
+    "sentence, voice",
+    [
+        ("Zorbian state television carried warnings that the looters would be punished.", Voice.UNCLASSIFIED),
+        ("Kazakh state television carried warnings that the looters would be punished.", Voice.KAZAKH_GOVERNMENT),
+        ("An international team of investigators said on Thursday that the missile came from Velmar.", Voice.UNCLASSIFIED),
+    ],
+)
+def test_described_sources_speak_and_say_what_is_known_of_them(registry, sentence, voice):
+    (claim,) = claims_of(sentence, registry)
+    assert claim.attribution.how == "reported"
+    assert claim.attribution.speaker.voice == voice
+
+
+def test_things_carried_and_events_announced_are_no_claims(registry):
+    for sentence in ("The trucks carried grain to the port of Velmar on Tuesday.",
+                     "The Zorbian leaders will hold a video conference on Monday to discuss the floods."):
+        (claim,) = claims_of(sentence, registry)
+        assert claim.attribution.how == "author", sentence
+
+
+def test_a_denial_of_involvement_is_a_claim(registry):
+    (claim,) = claims_of("Moscow continues to deny involvement in the sinking of the ferry.", registry)
+    assert claim.attribution.speaker.voice == Voice.RUSSIAN_STATE
+
+
+def test_a_misspelt_holder_of_a_named_countrys_office_keeps_that_countrys_voice(registry):
+    (claim,) = claims_of("Kazakhstan’s President Kassym Jomart-Tokayev called the riots an attempted coup.", registry)
+    assert claim.attribution.speaker.voice == Voice.KAZAKH_GOVERNMENT
+
+
+def test_he_does_not_refer_to_a_spokeswoman(registry):
+    text = ("A spokeswoman for the Velmar city council said the bridge was closed. "
+            "Anton Rebrov, a Zorbian engineer, inspected it. “The cracks are old,” he said.")
+    quote = claim_at(claims_of(text, registry), "cracks are old")
+    assert quote.attribution.speaker.name == "Anton Rebrov"
