@@ -385,7 +385,7 @@ class _DocumentRun:
 
     # -------------------------------------------------------------------- phrase resolution
 
-    def _phrase_source(self, phrase: str, sentence: str, doc=None, tok=None, verb=None) -> Source | None:
+    def _phrase_source(self, phrase: str, sentence: str, doc=None, tok=None, verb=None, span=None) -> Source | None:
         """The source a speaker phrase names, resolved against the document's referents.
 
         Order: a person the registry knows; a bare surname or variant the document named before;
@@ -405,7 +405,10 @@ class _DocumentRun:
         bare = self.names.by_name(phrase)
         if bare is not None:
             return bare
-        np = _subject_span(doc, tok, verb) if tok is not None and doc is not None else _parse_phrase(phrase)
+        if span is not None:
+            np = span
+        else:
+            np = _subject_span(doc, tok, verb) if tok is not None and doc is not None else _parse_phrase(phrase)
         if not any(m.entity.kind in ("body", "outlet") and m.end - m.start >= len(phrase) - 4 for m in matches):
             described = self.describer.span(np)
             if described is not None and described.name:
@@ -763,8 +766,8 @@ class _DocumentRun:
                                     reason=f"speaks for {body.name}"), "reported", None, cue)
         source = self._resolve_text(phrase, doc, i, subj, verb)
         if source and verb is not None and "stands for" in source.reason \
-                and self.lex.lemma(verb.text) in ("declare", "announce", "thank", "welcome", "discuss"):
-            return None  # "Kazakhstan declared a state of emergency": the state acts, it claims nothing
+                and self.lex.lemma(verb.text) in ("thank", "welcome", "discuss"):
+            return None  # "Kazakhstan welcomed the troops": the state acts, it claims nothing
         if source:
             return Found(source, "reported", self._conduit_of(verb), cue)
         named = any(t.pos_ in ("PROPN", "ADJ") and t.text[:1].isupper() for t in subj.subtree if t.i < subj.i)
@@ -913,12 +916,20 @@ class _DocumentRun:
     def _names_before(self, doc, verb, i: int) -> Found | None:
         """The run of proper nouns right before a cue verb with no subject, after a comma."""
         k = verb.i - 1
-        while k >= 0 and doc[k].pos_ in ("PROPN",) or (k >= 0 and doc[k].dep_ == "compound" and doc[k].pos_ == "PROPN"):
+        # Names with their title ("Deputy Commander of Special Operations Forces of the Armed Forces of
+        # Belarus Sergei Andreyev"): proper nouns, joined by "of", "the", "and".
+        while k >= 0 and (
+            doc[k].pos_ == "PROPN"
+            or (doc[k].lower_ in ("of", "the", "and", "for") and 0 < k < verb.i - 1
+                and (doc[k + 1].pos_ == "PROPN" or doc[k + 1].lower_ == "the"))
+        ):
             k -= 1
+        while k + 1 < verb.i and doc[k + 1].lower_ in ("of", "the", "and", "for"):
+            k += 1
         if k == verb.i - 1 or k < 0 or doc[k].text not in (",", "—", "–", "-"):
             return None
         phrase = doc[k + 1 : verb.i]
-        source = self._phrase_source(phrase.text, doc.text)
+        source = self._phrase_source(phrase.text, doc.text, span=phrase)
         if source is None:
             return None
         base = self.spans[i].start
@@ -1051,6 +1062,8 @@ class _DocumentRun:
         lemma = lex.lemma(tok.text)
         if lemma is None:
             return False
+        if any(c.dep_ == "prt" and f"{lemma} {c.lower_}" in lex.phrasal_not_speech for c in tok.children):
+            return False
         # "will meet on Monday to discuss the floods": a purpose, not a claim (unless it reports one).
         if tok.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children) and not any(
             c.dep_ == "ccomp" for c in tok.children
@@ -1066,8 +1079,11 @@ class _DocumentRun:
             return False
         if lemma in lex.needs_clause and not any(c.dep_ in ("ccomp", "prt") for c in tok.children):
             return False
-        if lemma in lex.performative_verbs and not any(c.dep_ == "ccomp" for c in tok.children) and any(
-            c.dep_ in ("dobj", "oprd", "nsubjpass", "xcomp") and _names_any(c, lex.performative_objects) for c in tok.children
+        if lemma in lex.performative_verbs and not any(
+            c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX") for c in tok.children
+        ) and any(
+            c.dep_ in ("dobj", "oprd", "nsubjpass", "xcomp", "ccomp") and _names_any(c, lex.performative_objects)
+            for c in tok.children
         ):
             return False
         if lemma in lex.belief and tok.dep_ not in ("ROOT", "conj") and not any(
@@ -1185,8 +1201,10 @@ def _subject_span(doc, subj, verb=None):
         # Names the parser left outside the subject ("agency RIA NOVOSTI cites").
         while end < verb.i and doc[end].pos_ in ("PROPN", "NOUN"):
             end += 1
+    name = next((e for e in doc.ents if e.start <= subj.i < e.end), None)
     for child in subj.children:
-        if child.dep_ == "relcl":
+        # "the Committee to Protect Journalists": a name the parser read as a clause is still the name.
+        if child.dep_ == "relcl" and not (name is not None and name.start <= child.i < name.end):
             end = min(end, child.left_edge.i)
     start = subj.left_edge.i
     # "ALMATY, Jan 7 (Reuters) - Kazakhstan's president said": the dateline is no part of the speaker.

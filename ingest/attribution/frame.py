@@ -89,19 +89,29 @@ def detect_frame(
 
 
 def _turns(text: str, lexicon: Lexicon, names_a_person: Callable[[str], bool]) -> list[Turn]:
-    labels = []
+    candidates = []
     for paragraph in re.finditer(r"[^\n]+", text):
         m = _LABEL_RE.match(paragraph.group(0))
         if not m:
             continue
         label = m.group("label").strip()
+        if not _is_speaker_label(label, lexicon):
+            continue
         low = label.lower().rstrip(".")
         role = low.rsplit(",", 1)[-1].strip()
         question = low in lexicon.question_labels or ("," in low and role in lexicon.question_labels)
         answer = low in lexicon.answer_labels
-        known = any(_surname(label) == _surname(l[2]) for l in labels)
-        if _is_speaker_label(label, lexicon) and (question or answer or known or names_a_person(label)):
-            labels.append((paragraph.start(), paragraph.start() + m.end(), label, question, answer))
+        candidates.append((paragraph.start(), paragraph.start() + m.end(), label, question, answer))
+    # A label is a turn when it is a question or answer label or names a person; then also one with
+    # the surname of such a label ("MARTÍNEZ:" after or before "A MARTÍNEZ, HOST:"), and the capitals
+    # of a transcript that labels its turns in capitals ("CHARLES MAYNES, BYLINE:").
+    accepted = [c for c in candidates if c[3] or c[4] or names_a_person(c[2])]
+    surnames = {_surname(c[2]) for c in accepted}
+    capitals = [c for c in candidates if c[2].split(",")[0].isupper() and len(c[2]) > 1]
+    labels = [
+        c for c in candidates
+        if c in accepted or _surname(c[2]) in surnames or (len(capitals) >= 2 and c in capitals)
+    ]
     # One labelled line is mostly a sentence like "Result: ..."; it is a turn only when its label
     # names a person and its words run on (a transcript cut after its first speaker).
     if len(labels) == 1:

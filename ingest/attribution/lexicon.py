@@ -27,6 +27,7 @@ class Lexicon(BaseModel):
     judgement_preps: dict[str, list[str]] = Field(default_factory=dict)
     judgement_objects: dict[str, list[str]] = Field(default_factory=dict)
     needs_message: frozenset[str] = frozenset()
+    phrasal_not_speech: frozenset[str] = frozenset()
     performative_verbs: frozenset[str] = frozenset()
     performative_objects: frozenset[str] = frozenset()
     message_nouns: frozenset[str] = frozenset()

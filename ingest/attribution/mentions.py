@@ -150,7 +150,15 @@ class SourceDescriber:
                 return Source(name=name, role=role, voice=by_name.speaker.voice, kind="body", country=country,
                               reason=f"the name says it: {by_name.reason}")
             return voice_from_role(self.registry, name, role, "body", self.office_country, self.published)
-        return voice_from_role(self.registry, name, role, "person", self.office_country, self.published)
+        source = voice_from_role(self.registry, name, role, "person", self.office_country, self.published)
+        bodies = [m.entity for m in known if m.entity.kind in ("body", "outlet")]
+        if source.voice is Voice.UNCLASSIFIED and len(bodies) == 1:
+            # "Paul Stronski, of the Carnegie Endowment", "HRW's Jane Buchanan": a person the text
+            # places in a body the registry knows speaks with that body's voice.
+            body = bodies[0]
+            return Source(name=name, role=role or f"of {body.name}", voice=body.voice, kind="person",
+                          country=body.country, reason=f"the text places them in {body.name} ({body.note or body.role})")
+        return source
 
     def _name_tokens(self, span) -> list:
         """The tokens of the proper name a phrase holds: a NER person or organisation, else the run
@@ -158,7 +166,9 @@ class SourceDescriber:
         # The name at the phrase's head first ("Zorbian Foreign Minister Anton Rebrov": Rebrov, not the
         # adjective the tagger may also call a person), then people before organisations.
         head = span.root
-        for ent in sorted(span.ents, key=lambda e: (not (e.start <= head.i < e.end), e.label_ != "PERSON", -e.start)):
+        # A person before an organisation, and of several the last: an English noun phrase ends on its
+        # head ("Deputy Commander of Special Operations Forces ... Sergei Andreyev").
+        for ent in sorted(span.ents, key=lambda e: (e.label_ != "PERSON", not (e.start <= head.i < e.end), -e.end)):
             if ent.label_ == "PERSON":
                 tokens = [t for t in ent if not self._is_title_or_country(t)]
                 if tokens and all(_NAME_TOKEN_RE.match(t.text) or t.text in "-'’" for t in tokens):

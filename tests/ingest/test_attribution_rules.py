@@ -454,3 +454,61 @@ def test_he_does_not_refer_to_a_spokeswoman(registry):
             "Anton Rebrov, a Zorbian engineer, inspected it. “The cracks are old,” he said.")
     quote = claim_at(claims_of(text, registry), "cracks are old")
     assert quote.attribution.speaker.name == "Anton Rebrov"
+
+
+def test_a_reprinted_address_in_one_quotation_over_many_paragraphs_is_the_speakers(registry):
+    text = (
+        "Two weeks after the riots, former Zorbian president Anton Rebrov wrote an appeal to the nation.\n\n"
+        "According to Rebrov, he is retired and lives in the capital.\n\n"
+        "“Dear compatriots!\n\n"
+        "The riots shocked the whole country. Their purpose was to destroy the state.\n\n"
+        "I have been retired since 2019, and I support the course of the new president."
+    )
+    claims = claims_of(text, registry, country="Russia")
+    for words in ("The riots shocked", "I have been retired since 2019"):
+        claim = claim_at(claims, words)
+        assert claim.attribution.how == "quote"
+        assert claim.attribution.speaker.name == "Anton Rebrov", words
+    assert claim_at(claims, "Two weeks after").attribution.how == "author"
+
+
+def test_news_style_quotations_reopened_each_paragraph_stay_in_their_paragraphs(registry):
+    text = (
+        "“The dams will hold,” said Anton Rebrov, the Zorbian water minister.\n\n"
+        "“We have reinforced them all,\n\n"
+        "Engineers say the river will peak on Friday."
+    )
+    claims = claims_of(text, registry)
+    assert claim_at(claims, "Engineers say").attribution.speaker.name != "Anton Rebrov"
+
+
+def test_transcript_turns_labelled_in_capitals_and_by_surname(registry):
+    text = (
+        "Floods hit the north of Zorbia.\n\n"
+        "VELASCO: The rain began on Sunday. The river rose overnight.\n\n"
+        "ANA PIRES, BYLINE: Yes, and the dams are now under strain across the whole valley, with crews working through the night.\n\n"
+        "VELASCO: What are officials saying?\n\n"
+        "PIRES: They say the worst is over."
+    )
+    claims = claims_of(text, registry)
+    assert claim_at(claims, "The rain began").attribution.how == "transcript"
+    assert claim_at(claims, "The rain began").attribution.speaker.name.lower() == "velasco"
+    assert claim_at(claims, "worst is over").attribution.speaker.name == "Ana Pires"
+
+
+def test_a_person_placed_in_a_known_body_speaks_with_its_voice(registry):
+    (claim,) = claims_of("Lena Markov, of the Carnegie Endowment for International Peace, said the floods were foreseeable.", registry)
+    assert (claim.attribution.speaker.name, claim.attribution.speaker.voice) == ("Lena Markov", Voice.INDEPENDENT)
+
+
+def test_a_long_title_before_a_name_and_a_verb_with_no_subject(registry):
+    text = ("VELMAR, 10 January - Troops are guarding the airfield, Deputy Commander of the Special Forces of the "
+            "Armed Forces of Belarus Ivan Dorsky said in an interview.")
+    (claim,) = claims_of(text, registry)
+    assert claim.attribution.speaker.name == "Ivan Dorsky"
+    assert claim.attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT
+
+
+def test_an_organisation_name_the_parser_reads_as_a_clause_is_still_the_name(registry):
+    (claim,) = claims_of("The journalists must be freed, the Committee to Protect Journalists said.", registry)
+    assert claim.attribution.speaker.name == "Committee to Protect Journalists"
