@@ -22,7 +22,7 @@ from ingest.manifest import MANIFEST_NAME, load_manifest
 from ingest.sentences import SentenceSpan, split_sentences
 from sourcewise.registry import Registry, cached_registry
 from sourcewise.settings import ChunkingParams, Settings
-from sourcewise.types import Claim, DocumentMeta, Passage, ProcessedDocument, Voice
+from sourcewise.types import Claim, DocumentMeta, Passage, ProcessedDocument
 from vectorstore.store import WriteResult, document_version
 
 logger = logging.getLogger(__name__)
@@ -52,7 +52,8 @@ class IngestReport:
     removed: list[str] = field(default_factory=list)
     orphans: int = 0
     written: Counter = field(default_factory=Counter)
-    unclassified_outlets: set[str] = field(default_factory=set)
+    #: Publishers no entry, name or address classifies: publisher -> (voice, reason).
+    assumed_outlets: dict[str, tuple[str, str]] = field(default_factory=dict)
     claims_per_voice: Counter = field(default_factory=Counter)
     speakers_per_voice: dict[str, set[str]] = field(default_factory=dict)
     problems: list[IngestProblem] = field(default_factory=list)
@@ -104,10 +105,11 @@ def attribute_text(
 ) -> ProcessedDocument:
     """Attribute and chunk a cleaned text: outlet voice, claims, passages, chunks."""
     verdict = registry.classify_outlet(meta.publisher, meta.url, published=meta.published)
+    assumed = False
     if meta.outlet_voice is not None:
         outlet_voice, reason = meta.outlet_voice, "given by the manifest (outlet_voice)"
     else:
-        outlet_voice, reason = verdict.voice, verdict.reason
+        outlet_voice, reason, assumed = verdict.voice, verdict.reason, verdict.assumed
     entity = verdict.entity
     spans = split_sentences(text)
     country = context_country or topic_country(registry, text)
@@ -118,8 +120,8 @@ def attribute_text(
     claims = get_engine(registry, "en").attribute(document)
     passages = make_passages(meta.doc_id, text, spans, claims)
     chunks = make_chunks(meta.doc_id, text, passages, count_tokens, chunking)
-    return ProcessedDocument(meta=meta, outlet_voice=outlet_voice, outlet_reason=reason, text=text,
-                             claims=claims, passages=passages, chunks=chunks)
+    return ProcessedDocument(meta=meta, outlet_voice=outlet_voice, outlet_reason=reason, outlet_assumed=assumed,
+                             text=text, claims=claims, passages=passages, chunks=chunks)
 
 
 def topic_country(registry: Registry, text: str) -> str | None:
@@ -288,8 +290,8 @@ def ingest_corpus(corpus_dir: Path, settings: Settings, *, progress: bool = Fals
     report.written = Counter(r.status for r in results)
     for doc in documents:
         _count(report, doc)
-        if doc.outlet_voice is Voice.UNCLASSIFIED:
-            report.unclassified_outlets.add(doc.meta.publisher)
+        if doc.outlet_assumed:
+            report.assumed_outlets[doc.meta.publisher] = (doc.outlet_voice.value, doc.outlet_reason)
     stale = sorted(set(store.document_ids(report.corpus)) - set(listed_ids))
     if stale:
         report.removed = store.delete_documents(stale)

@@ -42,10 +42,9 @@ def _ingest(args: argparse.Namespace) -> int:
         sample = ", ".join(speakers[:4]) + (" …" if len(speakers) > 4 else "")
         print(f"  {voice:<20} {report.claims_per_voice.get(voice, 0):>9} {len(speakers):>9}  {sample}")
     print(f"  took {report.seconds:.1f} s (embedding {report.embed_seconds:.1f} s)")
-    for outlet in sorted(report.unclassified_outlets):
-        print(f"note: publisher {outlet!r} is not in the registry or the State Media Matrix, so its own sentences are "
-              f"'unclassified'; set outlet_voice in the manifest or add a registry entry "
-              f"(`sourcewise registry explain {outlet!r}`)", file=sys.stderr)
+    for outlet, (voice, reason) in sorted(report.assumed_outlets.items()):
+        print(f"note: publisher {outlet!r}: its own sentences are {voice!r} by default ({reason}); "
+              f"`sourcewise registry explain {outlet!r}` shows what was tried", file=sys.stderr)
     for problem in report.problems:
         print(f"problem: {problem.message}", file=sys.stderr)
     if report.problems:

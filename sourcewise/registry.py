@@ -188,6 +188,8 @@ class OutletVerdict:
     reason: str
     #: The country whose official body publishes it (its officials' titles are that country's).
     official_country: str | None = None
+    #: Nothing classifies the publisher: the voice is the default (independent or unclassified).
+    assumed: bool = False
 
 
 def _alias_regex(aliases: Iterable[str]) -> re.Pattern[str] | None:
@@ -667,6 +669,7 @@ class Registry:
                 None,
                 "an official body by its name, of no country the registry lists: unclassified until an entry "
                 "(or the manifest's outlet_voice) says whose it is",
+                assumed=True,
             )
         return OutletVerdict(
             Voice.INDEPENDENT,
@@ -675,6 +678,7 @@ class Registry:
             "not in the registry, not an official body by name or address, and not in the State Media Matrix "
             "(which lists state and state-affiliated media): taken as independent; a registry entry or the "
             "manifest's outlet_voice says otherwise",
+            assumed=True,
         )
 
     def outlet_voice(self, publisher: str, url: str | None = None) -> Voice:

@@ -168,6 +168,9 @@ class ProcessedDocument(BaseModel):
     meta: DocumentMeta
     outlet_voice: Voice = Field(description="The resolved voice of the outlet's own sentences")
     outlet_reason: str = Field(default="", description="Why the outlet has that voice (manifest, registry entry, rule)")
+    outlet_assumed: bool = Field(
+        default=False, description="No entry, name or address classifies the outlet: its voice is the default"
+    )
     text: str = Field(description="Cleaned text; all offsets refer to it")
     claims: list[Claim]
     passages: list[Passage]

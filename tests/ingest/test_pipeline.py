@@ -199,3 +199,13 @@ def test_an_html_page_ingests_to_its_article(tmp_path, settings):
     assert doc.meta.author == "Jane Roe" and doc.meta.published == "2022-01-11"
     peskov = next(c for c in doc.claims if "Peskov" in c.text)
     assert peskov.attribution.speaker.name == "Dmitry Peskov"
+
+
+def test_an_outlet_nothing_classifies_is_named_with_its_default_voice(tmp_path, settings):
+    corpus = small_corpus(tmp_path / "corpus", ["politiks-troops-quell-protests"])
+    manifest = yaml.safe_load((corpus / "manifest.yaml").read_text(encoding="utf-8"))
+    manifest["documents"][0].update(publisher="The Velmar Courier", url="https://velmar-courier.example/a", outlet_voice=None)
+    (corpus / "manifest.yaml").write_text(yaml.safe_dump(manifest, allow_unicode=True), encoding="utf-8")
+    report = ingest_corpus(corpus, settings)
+    voice, reason = report.assumed_outlets["The Velmar Courier"]
+    assert voice == "independent" and "State Media Matrix" in reason
