@@ -887,6 +887,13 @@ class _DocumentRun:
                         return Found(found.source, "carry_over", found.conduit or self._conduit_of(cue_verb), cue)
                     return None
                 return self._resolve_subject(doc, subj, i, verb)
+            if verb.dep_ == "acl" and agent is None and verb.head.i == verb.i - 1 and self._source_noun(verb.head) \
+                    and doc[verb.head.left_edge.i - 1].text == "," and verb.head.left_edge.i > 0:
+                # "…, the National Security Committee's press service reported on Thursday.": the
+                # parser read a sentence-final cue as a participle; the noun before it is its subject.
+                found = self._resolve_subject(doc, verb.head, i, verb)
+                if found is not None:
+                    return found
             passive = next((c for c in verb.children if c.dep_ in ("nsubjpass", "auxpass")), None)
             if passive is not None or (verb.tag_ == "VBN" and verb.dep_ in ("conj", "acl")):
                 return self._passive_speaker(verb, cue_verb, doc, i)
@@ -1201,6 +1208,8 @@ def _subject_span(doc, subj, verb=None):
         # Names the parser left outside the subject ("agency RIA NOVOSTI cites").
         while end < verb.i and doc[end].pos_ in ("PROPN", "NOUN"):
             end += 1
+    if verb is not None and verb.head.i == subj.i and verb.i > subj.i:
+        end = min(end, verb.left_edge.i)  # the cue hangs off the noun (a misread participle)
     name = next((e for e in doc.ents if e.start <= subj.i < e.end), None)
     for child in subj.children:
         # "the Committee to Protect Journalists": a name the parser read as a clause is still the name.

@@ -512,3 +512,18 @@ def test_a_long_title_before_a_name_and_a_verb_with_no_subject(registry):
 def test_an_organisation_name_the_parser_reads_as_a_clause_is_still_the_name(registry):
     (claim,) = claims_of("The journalists must be freed, the Committee to Protect Journalists said.", registry)
     assert claim.attribution.speaker.name == "Committee to Protect Journalists"
+
+
+def test_bare_plural_analysts_are_unnamed_but_counted_analysts_are_analysts(registry):
+    claims = claims_of("Analysts say Zorbia has entered a period of transition. Two analysts said the crisis was over.", registry)
+    assert claim_at(claims, "Analysts say").attribution.speaker.voice == Voice.UNATTRIBUTED
+    assert claim_at(claims, "Two analysts").attribution.speaker.voice == Voice.INDEPENDENT
+
+
+def test_a_sentence_final_cue_the_parser_read_as_a_participle(registry):
+    (claim,) = claims_of(
+        "Border guards detained four people near Velmar, the Zorbian Interior Ministry's press service reported on Thursday.",
+        registry,
+    )
+    assert claim.attribution.how == "reported"
+    assert "press service" in (claim.attribution.speaker.role or "") + (claim.attribution.speaker.name or "")
