@@ -160,6 +160,9 @@ def _genre_frame(line: str, lexicon: Lexicon, opening_line: bool = False) -> str
         return m.group("x").strip()
     m = re.match(rf"^\s*(?P<x>[A-Z][^:.;\n]{{2,80}}?)(?:'s|’s)\s+(?:{genres})\b(?:\s+(?:to|at|on|regarding|concerning|in connection with|about|in|for)\b.*)?\s*[:.]?\s*$",
                  line)
-    if m and not opening_line:
-        return m.group("x").strip()
+    # In the body only a line that says it is the text ("Read the full text of X's address") frames it.
+    says_text = re.match(r"(?i)\s*(?:read\s+)?(?:the\s+)?(?:full\s+)?(?:text|transcript)\s+of\b", line)
+    if m and (not opening_line or says_text):
+        # "Read the full text of the Kazakh President's address": the speaker is "the Kazakh President".
+        return re.sub(r"(?i)^(?:read\s+)?(?:the\s+)?(?:full\s+)?(?:text|transcript)\s+of\s+", "", m.group("x").strip())
     return None

@@ -527,3 +527,12 @@ def test_a_sentence_final_cue_the_parser_read_as_a_participle(registry):
     )
     assert claim.attribution.how == "reported"
     assert "press service" in (claim.attribution.speaker.role or "") + (claim.attribution.speaker.name or "")
+
+
+def test_a_read_the_full_text_frame_names_the_office_holder(registry):
+    text = ("Read the full text of the Kazakh President’s address to the nation on Jan. 5\n\n"
+            "Dear compatriots! The floods in the north are under control. We will rebuild every bridge.")
+    claims = claims_of(text, registry, publisher="The Velmar Courier", outlet_voice=None)
+    speech = claim_at(claims, "rebuild every bridge")
+    assert speech.attribution.how == "transcript"
+    assert speech.attribution.speaker.name == "Kassym-Jomart Tokayev"  # the holder at the article's date
