@@ -7,7 +7,7 @@ import logging
 import re
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -237,21 +237,46 @@ def store_documents(
             results.append(WriteResult(doc.meta.doc_id, version, "unchanged"))
         else:
             todo.append(doc)
-    texts: list[str] = []
-    for doc in todo:
-        texts.extend(c.text for c in doc.chunks)
-        texts.extend(p.text for p in doc.passages)
-    t0 = time.perf_counter()
-    vectors = _embed(embedder, texts, batch, progress)
-    embed_seconds = time.perf_counter() - t0
-    offset = 0
-    for doc in todo:
-        n_chunks, n_passages = len(doc.chunks), len(doc.passages)
-        chunk_vectors = vectors[offset : offset + n_chunks]
-        passage_vectors = vectors[offset + n_chunks : offset + n_chunks + n_passages]
-        offset += n_chunks + n_passages
-        results.append(store.upsert_document(doc, chunk_vectors, passage_vectors))
+    embed_seconds = 0.0
+    total = sum(len(doc.chunks) + len(doc.passages) for doc in todo)
+    bar = tqdm(total=total, desc="embedding and storing", unit="text", disable=not progress)
+    # Embed and write a few hundred texts at a time: memory stays flat on a large corpus, and the
+    # store takes each group in a few calls (its per-call cost outweighs its per-row cost).
+    for group in _groups(todo, WRITE_GROUP_TEXTS):
+        texts = [c.text for doc in group for c in doc.chunks] + [p.text for doc in group for p in doc.passages]
+        t0 = time.perf_counter()
+        vectors = _embed(embedder, texts, batch)
+        embed_seconds += time.perf_counter() - t0
+        chunk_at = 0
+        passage_at = sum(len(doc.chunks) for doc in group)
+        batch_items = []
+        for doc in group:
+            chunk_vectors = vectors[chunk_at : chunk_at + len(doc.chunks)]
+            passage_vectors = vectors[passage_at : passage_at + len(doc.passages)]
+            chunk_at += len(doc.chunks)
+            passage_at += len(doc.passages)
+            batch_items.append((doc, chunk_vectors, passage_vectors))
+        results.extend(store.upsert_documents(batch_items))
+        bar.update(len(texts))
+    bar.close()
     return results, embed_seconds
+
+
+#: Texts (chunks and passages) embedded and written together by :func:`store_documents`.
+WRITE_GROUP_TEXTS = 512
+
+
+def _groups(documents: list[ProcessedDocument], texts: int) -> Iterator[list[ProcessedDocument]]:
+    group: list[ProcessedDocument] = []
+    size = 0
+    for doc in documents:
+        group.append(doc)
+        size += len(doc.chunks) + len(doc.passages)
+        if size >= texts:
+            yield group
+            group, size = [], 0
+    if group:
+        yield group
 
 
 def ingest_corpus(corpus_dir: Path, settings: Settings, *, progress: bool = False) -> IngestReport:
@@ -300,14 +325,11 @@ def ingest_corpus(corpus_dir: Path, settings: Settings, *, progress: bool = Fals
     return report
 
 
-def _embed(embedder, texts: list[str], batch: int, progress: bool) -> np.ndarray:
+def _embed(embedder, texts: list[str], batch: int) -> np.ndarray:
     if not texts:
         return np.zeros((0, embedder.dimension), dtype=np.float32)
-    parts = []
     step = max(batch, 1) * 4
-    for i in tqdm(range(0, len(texts), step), desc="embedding", unit="batch", disable=not progress):
-        parts.append(embedder.embed_documents(texts[i : i + step]))
-    return np.vstack(parts)
+    return np.vstack([embedder.embed_documents(texts[i : i + step]) for i in range(0, len(texts), step)])
 
 
 def _count(report: IngestReport, doc: ProcessedDocument) -> None:

@@ -351,40 +351,79 @@ class KnowledgeStore:
         Idempotent: the same content gives the same version and is a no-op; another version is
         written beside the old one, switched to, and the old one removed.
         """
-        doc_id = doc.meta.doc_id
-        _check_document(doc)
-        chunk_matrix = self._as_vectors(chunk_vectors, len(doc.chunks), f"chunk vectors of {doc_id}")
-        passage_matrix = self._as_vectors(passage_vectors, len(doc.passages), f"passage vectors of {doc_id}")
-        if len(doc.chunks) == 0:
-            raise ValueError(f"Document {doc_id!r} has no chunks: nothing could ever retrieve it")
-        version = document_version(doc)
-        with self._errors(f"storing document {doc_id}"):
-            existing = self._collections["documents"].get(ids=[doc_id], include=["metadatas"])
-            old_version = existing["metadatas"][0].get("version") if existing["ids"] else None
-            if old_version == version:
-                return WriteResult(doc_id, version, "unchanged")
-            corpus = doc.meta.corpus
-            chunk_ids = [f"{doc_id}@{version}:c{c.index}" for c in doc.chunks]
-            passage_ids = [passage_id(doc_id, version, p.index) for p in doc.passages]
-            base = {"doc_id": doc_id, "version": version, "corpus": corpus, "publisher": doc.meta.publisher,
-                    "genre": doc.meta.genre.value}
-            claims = {c.index: c for c in doc.claims}
-            chunk_metadatas = [_chunk_metadata(c, base, passage_ids) for c in doc.chunks]
-            passage_metadatas = [_passage_metadata(p, claims[p.claim], base) for p in doc.passages]
-            self._write(self._collections["chunks"], chunk_ids, chunk_matrix, [c.text for c in doc.chunks], chunk_metadatas)
-            self._write(self._collections["passages"], passage_ids, passage_matrix, [p.text for p in doc.passages],
-                        passage_metadatas)
-            # The document record is the switch: from here on readers take the new version.
-            doc_vector = _normalised(chunk_matrix.mean(axis=0, keepdims=True))
-            self._collections["documents"].upsert(
-                ids=[doc_id], embeddings=doc_vector, documents=[doc.text],
-                metadatas=[_document_metadata(doc, version)],
-            )
-            if old_version is not None:
-                self._delete_version(doc_id, old_version)
-            self._log_change("upsert", doc_id, corpus, version)
-        logger.debug("Stored %s@%s: %d chunks, %d passages", doc_id, version, len(chunk_ids), len(passage_ids))
-        return WriteResult(doc_id, version, "updated" if old_version else "created")
+        return self.upsert_documents([(doc, chunk_vectors, passage_vectors)])[0]
+
+    def upsert_documents(
+        self, batch: Sequence[tuple[ProcessedDocument, np.ndarray, np.ndarray]]
+    ) -> list[WriteResult]:
+        """Store several documents in a few calls (each with its chunk and passage vectors).
+
+        The order that keeps readers safe holds for the batch: every new chunk and passage is
+        written first, then the document records (the switch: from then on readers take the new
+        versions), then the old versions are removed and the changes logged. A write killed half
+        way leaves only parts no document record names (see :meth:`remove_orphans`).
+        """
+        prepared = []
+        for doc, chunk_vectors, passage_vectors in batch:
+            doc_id = doc.meta.doc_id
+            _check_document(doc)
+            chunk_matrix = self._as_vectors(chunk_vectors, len(doc.chunks), f"chunk vectors of {doc_id}")
+            passage_matrix = self._as_vectors(passage_vectors, len(doc.passages), f"passage vectors of {doc_id}")
+            if len(doc.chunks) == 0:
+                raise ValueError(f"Document {doc_id!r} has no chunks: nothing could ever retrieve it")
+            prepared.append((doc, chunk_matrix, passage_matrix, document_version(doc)))
+        ids = [doc.meta.doc_id for doc, *_ in prepared]
+        if len(set(ids)) != len(ids):
+            raise ValueError("A batch names the same document twice")
+        if not prepared:
+            return []
+        label = ids[0] if len(ids) == 1 else f"{len(ids)} documents ({ids[0]} …)"
+        with self._errors(f"storing {'document ' if len(ids) == 1 else ''}{label}"):
+            existing = self._collections["documents"].get(ids=ids, include=["metadatas"])
+            old = {i: (m or {}).get("version") for i, m in zip(existing["ids"], existing["metadatas"], strict=True)}
+            results: dict[str, WriteResult] = {}
+            parts: dict[str, list] = {"chunks": [[], [], [], []], "passages": [[], [], [], []]}
+            records: list = [[], [], [], []]
+            written = []
+            for doc, chunk_matrix, passage_matrix, version in prepared:
+                doc_id = doc.meta.doc_id
+                if old.get(doc_id) == version:
+                    results[doc_id] = WriteResult(doc_id, version, "unchanged")
+                    continue
+                base = {"doc_id": doc_id, "version": version, "corpus": doc.meta.corpus,
+                        "publisher": doc.meta.publisher, "genre": doc.meta.genre.value}
+                passage_ids = [passage_id(doc_id, version, p.index) for p in doc.passages]
+                claims = {c.index: c for c in doc.claims}
+                for kind, ids_, matrix, texts, metas in (
+                    ("chunks", [f"{doc_id}@{version}:c{c.index}" for c in doc.chunks], chunk_matrix,
+                     [c.text for c in doc.chunks], [_chunk_metadata(c, base, passage_ids) for c in doc.chunks]),
+                    ("passages", passage_ids, passage_matrix, [p.text for p in doc.passages],
+                     [_passage_metadata(p, claims[p.claim], base) for p in doc.passages]),
+                ):
+                    parts[kind][0].extend(ids_)
+                    parts[kind][1].append(matrix)
+                    parts[kind][2].extend(texts)
+                    parts[kind][3].extend(metas)
+                records[0].append(doc_id)
+                records[1].append(_normalised(chunk_matrix.mean(axis=0, keepdims=True))[0])
+                records[2].append(doc.text)
+                records[3].append(_document_metadata(doc, version))
+                written.append((doc_id, doc.meta.corpus, version, old.get(doc_id)))
+            for kind in ("chunks", "passages"):
+                ids_, matrices, texts, metas = parts[kind]
+                if ids_:
+                    self._write(self._collections[kind], ids_, np.vstack(matrices), texts, metas)
+            if records[0]:
+                # The document records are the switch: from here on readers take the new versions.
+                self._write(self._collections["documents"], records[0], np.vstack(records[1]), records[2], records[3])
+            for doc_id, _, _, old_version in written:
+                if old_version is not None:
+                    self._delete_version(doc_id, old_version)
+            self._log_changes([("upsert", doc_id, corpus, version) for doc_id, corpus, version, _ in written])
+            for doc_id, _, version, old_version in written:
+                results[doc_id] = WriteResult(doc_id, version, "updated" if old_version else "created")
+        logger.debug("Stored %d document(s) in %s", len(written), self.location)
+        return [results[i] for i in ids]
 
     def _as_vectors(self, vectors: np.ndarray, rows: int, what: str) -> np.ndarray:
         matrix = np.asarray(vectors, dtype=np.float32)
@@ -457,13 +496,18 @@ class KnowledgeStore:
         return removed
 
     def _log_change(self, op: str, doc_id: str, corpus: str, version: str | None) -> None:
-        seq = time.time_ns()
-        self._collections["changes"].add(
-            ids=[f"{seq:020d}-{uuid.uuid4().hex[:8]}"],
-            embeddings=[_CHANGE_VECTOR],
-            metadatas=[{k: v for k, v in {"seq": seq, "op": op, "doc_id": doc_id, "corpus": corpus,
-                                           "version": version}.items() if v is not None}],
-        )
+        self._log_changes([(op, doc_id, corpus, version)])
+
+    def _log_changes(self, changes: Sequence[tuple[str, str, str, str | None]]) -> None:
+        if not changes:
+            return
+        ids, metadatas = [], []
+        for op, doc_id, corpus, version in changes:
+            seq = time.time_ns()
+            ids.append(f"{seq:020d}-{uuid.uuid4().hex[:8]}")
+            metadatas.append({k: v for k, v in {"seq": seq, "op": op, "doc_id": doc_id, "corpus": corpus,
+                                                "version": version}.items() if v is not None})
+        self._collections["changes"].add(ids=ids, embeddings=[_CHANGE_VECTOR] * len(ids), metadatas=metadatas)
 
     def reset(self) -> None:
         """Drop this index's collections and start them empty (for tests and tools)."""
