@@ -1,11 +1,13 @@
 """Start a server in a subprocess and wait until it answers its health check.
 
-One piece of code for the benchmark and the test fixtures, which run the API (uvicorn) and the
-chat page (Streamlit) as real processes on loopback.
+One piece of code for the benchmark and the test fixtures, which run the API (uvicorn), the chat
+page (Streamlit) and a Chroma server (``chroma run``) as real processes on loopback.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -16,7 +18,7 @@ from pathlib import Path
 
 import httpx
 
-from sourcewise.settings import PROJECT_ROOT
+from sourcewise.settings import PROJECT_ROOT, Settings
 
 
 class ServerStartError(RuntimeError):
@@ -84,3 +86,59 @@ def _wait_healthy(process: subprocess.Popen[bytes], url: str, log_path: Path, ti
         except httpx.HTTPError as exc:
             last = f"{type(exc).__name__}: {exc}"
         time.sleep(0.25)
+
+
+class ChromaServer:
+    """A real ``chroma run`` process on loopback, for the tests that need a server."""
+
+    def __init__(self, path: Path, log_path: Path) -> None:
+        executable = Path(sys.executable).parent / "chroma"
+        if not executable.exists():
+            found = shutil.which("chroma")
+            if found is None:
+                raise RuntimeError("The `chroma` command of the chromadb package is not installed")
+            executable = Path(found)
+        self.port = free_port()
+        self.log_path = log_path
+        self._log = log_path.open("wb")
+        env = dict(os.environ, ANONYMIZED_TELEMETRY="False")
+        self.process = subprocess.Popen(
+            [str(executable), "run", "--path", str(path), "--port", str(self.port), "--host", "127.0.0.1"],
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,
+        )
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        """Return once the heartbeat answers; fail with the server's log otherwise."""
+        deadline = time.monotonic() + timeout
+        url = f"http://127.0.0.1:{self.port}/api/v2/heartbeat"
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                break
+            try:
+                if httpx.get(url, timeout=1.0).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        log = self.log_path.read_text(errors="replace")[-3000:]
+        raise RuntimeError(f"Chroma server on port {self.port} did not start:\n{log}")
+
+    def stop(self) -> None:
+        """Terminate the server (kill it if it lingers)."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self._log.close()
+
+    def settings(self, **overrides: object) -> Settings:
+        """Settings that point the store at this server."""
+        return Settings(chroma_host="127.0.0.1", chroma_port=self.port, chroma_ssl=False, **overrides)

@@ -154,16 +154,17 @@ def make_spans(
             seen.add(c.passage.id)
         if len(anchors) >= top_k * 2:
             break
-    # One read for every neighbour that could join an anchor.
-    wanted = [
-        passage_id(c.passage.doc_id, c.passage.version, c.passage.index + d)
-        for c in anchors
-        for d in (-2, -1, 1, 2)
-        if c.passage.index + d >= 0
-    ]
-    around = neighbours(wanted)
-    for c in chosen:
-        around.setdefault(c.passage.id, c.passage)
+    # One read for the neighbours that can join an anchor: the rest of its claim (where the claim
+    # runs past the passage) — a chosen neighbour is at hand already.
+    around: dict[str, StoredPassage] = {c.passage.id: c.passage for c in chosen}
+    wanted = []
+    for c in anchors:
+        p = c.passage
+        steps = ([-1, -2] if p.claim_start < p.start else []) + ([1, 2] if p.claim_end > p.end else [])
+        wanted.extend(passage_id(p.doc_id, p.version, p.index + d) for d in steps if p.index + d >= 0)
+    wanted = [pid for pid in dict.fromkeys(wanted) if pid not in around]
+    if wanted:
+        around.update(neighbours(wanted))
     chosen_ids = {c.passage.id for c in chosen}
     spans: list[Span] = []
     taken: set[str] = set()

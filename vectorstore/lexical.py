@@ -121,6 +121,7 @@ class LexicalIndex:
         self._postings_rows: list[array] = []
         self._postings_tf: list[array] = []
         self._df = array("I")
+        self._numeric = bytearray()  # per term: whether it is a number
         self._live = 0
         self._total_length = 0
         self._speaker_rows: dict[int, list[int]] = {}
@@ -130,6 +131,8 @@ class LexicalIndex:
         self._checked = 0.0
         #: Bumped on every change applied: caches keyed on it follow the store.
         self.generation = 0
+        #: False while the index is being built from the store (searches then find nothing).
+        self.ready = True
 
     # ----------------------------------------------------------------------------- building
 
@@ -185,6 +188,7 @@ class LexicalIndex:
                 self._postings_rows.append(array("I"))
                 self._postings_tf.append(array("H"))
                 self._df.append(0)
+                self._numeric.append(token[0].isdigit())
             counts[code] = counts.get(code, 0) + 1
         for code, tf in counts.items():
             self._postings_rows[code].append(row)
@@ -347,6 +351,47 @@ class LexicalIndex:
                     if mask[row] and self._ids[row] is not None:
                         out.append(self._ids[row])
             return list(dict.fromkeys(out))[:limit]
+
+    def passes(self, pid: str, where: LexicalFilter) -> bool | None:
+        """Whether an indexed passage meets ``where``; None when the index does not hold it."""
+        with self._lock:
+            row = self._row_of.get(pid)
+            if row is None:
+                return None
+            return self._row_passes(row, where)
+
+    def document_passes(self, doc_id: str, where: LexicalFilter) -> bool | None:
+        """Whether any passage of a document meets ``where``; None when the index does not hold it."""
+        with self._lock:
+            rows = [r for r in self._rows_of_doc.get(doc_id, []) if self._alive[r]]
+            if not rows:
+                return None
+            return any(self._row_passes(row, where) for row in rows)
+
+    def _row_passes(self, row: int, where: LexicalFilter) -> bool:
+        if not self._alive[row]:
+            return False
+        for name, values in (("voice", where.voices), ("corpus", where.corpora), ("publisher", where.publishers),
+                             ("doc", where.doc_ids)):
+            if values and self._codes[name].values[self._fields[name][row]] not in values:
+                return False
+        return True
+
+    def passages_with_numbers(self, doc_ids: Iterable[str], where: LexicalFilter | None = None, limit: int = 200) -> list[str]:
+        """Ids of the passages of these documents that hold a number (candidates for a figure)."""
+        with self._lock:
+            out: list[str] = []
+            for doc_id in doc_ids:
+                for row in self._rows_of_doc.get(doc_id, []):
+                    if not self._alive[row] or (where is not None and not self._row_passes(row, where)):
+                        continue
+                    if any(self._numeric[code] for code in self._terms_of_row[row]):
+                        pid = self._ids[row]
+                        if pid is not None:
+                            out.append(pid)
+                if len(out) >= limit:
+                    break
+            return out[:limit]
 
     def __len__(self) -> int:
         return self._live

@@ -674,6 +674,27 @@ class KnowledgeStore:
         passages = _passages_from(flat, True)
         return [(p, 1.0 - float(d)) for p, d in zip(passages, result["distances"][0])]
 
+    def nearest_ids(
+        self, kind: Literal["chunks", "passages"], vector: np.ndarray, k: int, where: dict | None = None
+    ) -> list[tuple[str, float]]:
+        """Ids of the ``k`` chunks or passages nearest to ``vector``, with their cosine, best first.
+
+        Ids and distances only: Chroma sends no text, metadata or vector, so an over-fetch of a few
+        hundred costs about what ten full records do.
+        """
+        result = self._query(kind, vector, k, where, ["distances"])
+        if result is None:
+            return []
+        return [(i, 1.0 - float(d)) for i, d in zip(result["ids"][0], result["distances"][0], strict=True)]
+
+    def chunk_passage_ids(self, chunk_ids: Sequence[str]) -> dict[str, list[str]]:
+        """The passage ids of each chunk (chunks no longer stored are left out)."""
+        if not chunk_ids:
+            return {}
+        with self._errors("reading chunks"):
+            result = self._collections["chunks"].get(ids=list(dict.fromkeys(chunk_ids)), include=["metadatas"])
+        return {cid: list((meta or {}).get("passages") or []) for cid, meta in zip(result["ids"], result["metadatas"], strict=True)}
+
     def query_chunks(self, vector: np.ndarray, k: int, where: dict | None = None) -> list[tuple[str, float, list[str]]]:
         """The ``k`` chunks nearest to ``vector``: ``(chunk_id, cosine, passage ids)``, best first."""
         result = self._query("chunks", vector, k, where, ["metadatas", "distances"])

@@ -823,8 +823,44 @@ class _DocumentRun:
             or _PERSON_NOUN_RE.fullmatch(word) is not None
         )
 
+    def _message_frame(self, tok):
+        """The subject of "Another message repeated in the headlines is that ...": a message noun
+        whose content is the "that" clause the copula introduces; None for any other verb."""
+        if tok.lemma_ != "be" or tok.pos_ != "AUX":
+            return None
+        subject = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+        if subject is None or subject.lower_ not in self.lex.message_nouns:
+            return None
+        if not any(c.dep_ in ("ccomp", "attr") and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+                   for c in tok.children):
+            return None
+        return subject
+
+    def _message_speaker(self, verb, subject, doc, i: int) -> Found | None:
+        """Whose message it is: the source that spread it ("repeated in the headlines", "spread by
+        TASS"), else the source the text spoke of last."""
+        base = self.spans[i].start
+        cue = (base + subject.left_edge.idx, base + verb.idx + len(verb.text))
+        for acl in (c for c in subject.children if c.dep_ == "acl"):
+            for prep in (c for c in acl.children if c.dep_ in ("agent", "prep") and c.lower_ in ("by", "in", "on")):
+                pobj = next((g for g in prep.children if g.dep_ == "pobj"), None)
+                if pobj is None:
+                    continue
+                source = self._phrase_source(_noun_phrase(doc, pobj), doc.text)
+                if source is not None:
+                    return Found(source, "reported", None, cue)
+                if self.registry.has_media_term(pobj.text) and self._previous_media is not None:
+                    return Found(self._previous_media.source, "carry_over", None, cue)
+        speaker = self.names.last_speaker(i, ("body", "outlet", "group", "person"), within=3)
+        if speaker is not None and speaker.voice is not Voice.UNATTRIBUTED:
+            return Found(speaker, "carry_over", None, cue)
+        return None
+
     def _verb_speaker(self, verb, doc, i: int) -> Found | None:
         """The speaker of a cue verb: subject, passive agent or relative-clause antecedent."""
+        subject = self._message_frame(verb)
+        if subject is not None:
+            return self._message_speaker(verb, subject, doc, i)
         base = self.spans[i].start
         seen = 0
         cue_verb = verb
@@ -1066,6 +1102,8 @@ class _DocumentRun:
         ):
             # "will hold a video conference to discuss ...": an announced event carries no claim yet.
             return not any(c.dep_ == "aux" and c.lower_ in ("will", "to", "'ll", "would") for c in tok.children)
+        if self._message_frame(tok) is not None:
+            return True
         lemma = lex.lemma(tok.text)
         if lemma is None:
             return False

@@ -536,3 +536,13 @@ def test_a_read_the_full_text_frame_names_the_office_holder(registry):
     speech = claim_at(claims, "rebuild every bridge")
     assert speech.attribution.how == "transcript"
     assert speech.attribution.speaker.name == "Kassym-Jomart Tokayev"  # the holder at the article's date
+
+
+def test_a_message_that_media_repeat_is_theirs_with_what_it_reports(registry):
+    text = ("The Zorbian state agency ZorbPress said on Monday that the riots were planned abroad. "
+            "Another message repeated in the headlines is that the exiled banker Ivo Marten has claimed the "
+            "leadership of the riots.")
+    claims = claims_of(text, registry)
+    message = claim_at(claims, "Another message")
+    assert message.attribution.speaker.name == claims[0].attribution.speaker.name
+    assert "Ivo Marten" not in (message.attribution.speaker.name or "")

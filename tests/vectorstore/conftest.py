@@ -10,7 +10,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from vs_support import ChromaServer, DocumentFactory, build_document
+from service.launch import ChromaServer
+from vs_support import DocumentFactory, build_document
 
 from sourcewise.settings import Settings
 from sourcewise.types import ProcessedDocument

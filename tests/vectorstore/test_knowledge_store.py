@@ -11,7 +11,8 @@ import chromadb
 import numpy as np
 import pytest
 from chromadb.config import Settings as ChromaSettings
-from vs_support import ChromaServer, DocumentFactory, Said, free_port
+from service.launch import ChromaServer, free_port
+from vs_support import DocumentFactory, Said
 
 from sourcewise.settings import ChunkingParams, Settings
 from sourcewise.types import Genre, ProcessedDocument, Voice
