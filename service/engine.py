@@ -81,6 +81,10 @@ _FRAME_NOUNS = frozenset(
 DOCUMENT_CACHE = 2048
 
 
+#: Above this many passages the lexical index is built in the background at start-up.
+LEXICAL_BACKGROUND_PASSAGES = 20_000
+
+
 class IndexEmpty(RuntimeError):
     """The index holds no passages: nothing can be answered until a corpus is ingested."""
 
@@ -138,7 +142,12 @@ class AnswerEngine:
                 f"The index is empty: run `sourcewise ingest` (or `make run`) to build it "
                 f"(store: {self.store.location})"
             )
-        self.lexical = LexicalIndex.from_store(self.store)
+        self.lexical = LexicalIndex.from_store(
+            self.store,
+            snapshot=settings.lexical_snapshot_path if settings.lexical_snapshot else None,
+            # A small index is read in well under a second: only a large one is worth answering without BM25.
+            background=settings.lexical_background and counts["passages"] > LEXICAL_BACKGROUND_PASSAGES,
+        )
         self._documents = _BoundedCache(DOCUMENT_CACHE)
         self._speaker_cache: tuple[int, SpeakerIndex] | None = None
         self._titles_cache: tuple[int, set[str]] | None = None
@@ -240,9 +249,10 @@ class AnswerEngine:
     def unknown_subjects(self, question: str) -> list[str]:
         """Nouns of the question that no document mentions (the corpus cannot be about them).
 
-        Empty when the part-of-speech tagger is not installed: the plain bar then decides.
+        Empty when the part-of-speech tagger is not installed, or while the lexical index is still
+        being built: the plain bar then decides.
         """
-        if self._tagger is None:
+        if self._tagger is None or not self.lexical.ready:
             return []
         titles = self._title_words()
         unknown: list[str] = []
@@ -261,12 +271,11 @@ class AnswerEngine:
         return unknown
 
     def _title_words(self) -> set[str]:
+        """Words of the publishers' names (titles and bylines are the first lines of the texts, so
+        the lexical index holds them already)."""
         generation = self.lexical.generation
         if self._titles_cache is None or self._titles_cache[0] != generation:
-            words: set[str] = set()
-            for doc in self.store.iter_documents():
-                words.update(tokenize(" ".join(p for p in (doc.title, doc.publisher, doc.author) if p)))
-            self._titles_cache = (generation, words)
+            self._titles_cache = (generation, set(tokenize(" ".join(self.lexical.publishers()))))
         return self._titles_cache[1]
 
 

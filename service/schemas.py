@@ -283,6 +283,11 @@ class Health(BaseModel):
     documents: int = Field(description="Documents in the index")
     chunks: int = Field(description="Chunks in the index")
     passages: int | None = Field(default=None, description="Passages (claims within sentences) in the index")
+    lexical: Literal["ready", "building"] | None = Field(
+        default=None,
+        description="The BM25 index: 'building' for a while after a first start on a large index (answers then "
+        "rest on the dense search alone)",
+    )
     detail: str | None = Field(default=None, description="When unavailable: why, and what to run or check")
 
 

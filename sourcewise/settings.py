@@ -104,6 +104,16 @@ class Settings(BaseSettings):
     chroma_timeout_s: float = Field(
         default=8.0, gt=0, description="Seconds a request to the Chroma server may take before it fails with 503"
     )
+    lexical_background: bool = Field(
+        default=True,
+        description="Build the lexical (BM25) index in the background at start-up: the service answers at once "
+        "from the dense search and adds BM25 when the index is ready (/healthz says which)",
+    )
+    lexical_snapshot: bool = Field(
+        default=True,
+        description="Keep a snapshot of the lexical index under data_dir, so a restart loads it and applies only "
+        "the writes logged since",
+    )
     torch_threads: int = Field(default=2, ge=1, description="CPU threads for batch embedding (ingest)")
     query_torch_threads: int = Field(
         default=1,
@@ -131,6 +141,11 @@ class Settings(BaseSettings):
             "schema": 2,
         }
         return hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()[:10]
+
+    @property
+    def lexical_snapshot_path(self) -> Path:
+        """Where this index's lexical snapshot lives (one file per index fingerprint)."""
+        return self.data_dir / "lexical" / f"{self.collection_prefix}-{self.index_fingerprint()}.npz"
 
     @property
     def chroma_path(self) -> Path:

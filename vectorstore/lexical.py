@@ -15,14 +15,17 @@ BM25 is scored here, with the same k1 and b; bm25s' stop words are kept.
 
 from __future__ import annotations
 
+import json
 import logging
 import math
+import os
 import re
 import threading
 import time
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -137,25 +140,130 @@ class LexicalIndex:
     # ----------------------------------------------------------------------------- building
 
     @classmethod
-    def from_store(cls, store: KnowledgeStore) -> LexicalIndex:
-        """The index of everything the store holds now, then kept in step with it."""
+    def from_store(cls, store: KnowledgeStore, *, snapshot: Path | None = None, background: bool = False) -> LexicalIndex:
+        """The index of everything the store holds now, then kept in step with it.
+
+        ``snapshot``: a file this index was saved to before; when it belongs to this store, it is
+        loaded and the writes logged since are applied (seconds, whatever the corpus size), and
+        after a build it is written. ``background``: build in a thread; until it is done
+        :attr:`ready` is False and searches find nothing (answers rest on the dense search).
+        """
         index = cls()
         index._store = store
-        started = time.perf_counter()
-        index._change_count = store.change_count()
-        changes = store.changes_since(0)
-        index._seq = changes[-1].seq if changes else 0
-        for page in store.iter_passage_pages():
-            index.add_passages(page)
-        # Passages of a version that no document record names (a write killed half-way) never answer.
-        current = {d.doc_id: d.version for d in store.iter_documents()}
-        for doc_id in list(index._rows_of_doc):
-            rows = index._rows_of_doc[doc_id]
-            if rows and current.get(doc_id) != _version_of(index._ids[rows[0]]):
-                index.remove_document(doc_id)
-        logger.info("Lexical index: %d passages, %d terms in %.1f s", index._live, len(index._term_code),
-                    time.perf_counter() - started)
+        if snapshot is not None and index._load(snapshot, store):
+            index.sync(force=True)
+            return index
+        if background:
+            index.ready = False
+            threading.Thread(target=index._build, args=(store, snapshot), name="lexical-index", daemon=True).start()
+        else:
+            index._build(store, snapshot)
         return index
+
+    def _build(self, store: KnowledgeStore, snapshot: Path | None) -> None:
+        started = time.perf_counter()
+        try:
+            with self._lock:
+                self._change_count = store.change_count()
+                changes = store.changes_since(0)
+                self._seq = changes[-1].seq if changes else 0
+            for page in store.iter_passage_pages():
+                self.add_passages(page)
+            # Passages of a version that no document record names (a write killed half-way) never answer.
+            current = {d.doc_id: d.version for d in store.iter_documents()}
+            for doc_id in list(self._rows_of_doc):
+                rows = self._rows_of_doc[doc_id]
+                if rows and current.get(doc_id) != _version_of(self._ids[rows[0]]):
+                    self.remove_document(doc_id)
+        except Exception:  # a background build must say why it stopped; the service keeps answering
+            logger.exception("The lexical index could not be built from %s", store.location)
+            if not self.ready:
+                self.ready = True  # searches find what was indexed; the next sync fills in
+            raise
+        self.ready = True
+        # Writes made while the index was being read.
+        self._change_count = -1
+        self.sync(force=True)
+        logger.info("Lexical index: %d passages, %d terms in %.1f s", self._live, len(self._term_code),
+                    time.perf_counter() - started)
+        if snapshot is not None:
+            try:
+                self.save(snapshot, store)
+            except OSError as exc:
+                logger.warning("Could not save the lexical index to %s: %s", snapshot, exc)
+
+    # ----------------------------------------------------------------------------- snapshots
+
+    def save(self, path: Path, store: KnowledgeStore) -> None:
+        """Write the index to ``path`` (atomically), marked with the store it follows."""
+        with self._lock:
+            meta = {
+                "format": _SNAPSHOT_FORMAT, "store": store.identity(), "seq": self._seq,
+                "ids": self._ids, "terms": sorted(self._term_code, key=self._term_code.__getitem__),
+                "codes": {name: codes.values for name, codes in self._codes.items()},
+                "speaker_keys": list(self._speaker_rows), "live": self._live, "total_length": self._total_length,
+            }
+            arrays = {
+                "meta": np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
+                "length": np.frombuffer(self._length, dtype=np.uint32),
+                "alive": np.frombuffer(bytes(self._alive), dtype=np.uint8),
+                "df": np.frombuffer(self._df, dtype=np.uint32),
+                "numeric": np.frombuffer(bytes(self._numeric), dtype=np.uint8),
+                **{f"field_{name}": np.frombuffer(values, dtype=np.uint32) for name, values in self._fields.items()},
+                **_flat("terms_of_row", self._terms_of_row, np.uint32),
+                **_flat("postings_rows", self._postings_rows, np.uint32),
+                **_flat("postings_tf", self._postings_tf, np.uint16),
+                **_flat("speaker_rows", [array("I", rows) for rows in self._speaker_rows.values()], np.uint32),
+            }
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(path.name + ".partial")
+        with partial.open("wb") as out:
+            np.savez(out, **arrays)
+        os.replace(partial, path)
+        logger.info("Saved the lexical index (%d passages) to %s", self._live, path)
+
+    def _load(self, path: Path, store: KnowledgeStore) -> bool:
+        """Fill this (empty) index from a snapshot of the same store; False when there is none to use."""
+        if not path.is_file():
+            return False
+        started = time.perf_counter()
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                meta = json.loads(bytes(data["meta"]).decode())
+                if meta.get("format") != _SNAPSHOT_FORMAT or meta.get("store") != store.identity():
+                    logger.info("Lexical snapshot %s belongs to another index; building anew", path)
+                    return False
+                self._ids = meta["ids"]
+                self._row_of = {pid: row for row, pid in enumerate(self._ids) if pid is not None}
+                self._length = array("I", data["length"].tobytes())
+                self._alive = bytearray(data["alive"].tobytes())
+                self._df = array("I", data["df"].tobytes())
+                self._numeric = bytearray(data["numeric"].tobytes())
+                for name in self._codes:
+                    codes = _Codes()
+                    codes.values = list(meta["codes"][name])
+                    codes.by_value = {v: i for i, v in enumerate(codes.values)}
+                    self._codes[name] = codes
+                    self._fields[name] = array("I", data[f"field_{name}"].tobytes())
+                self._terms_of_row = _unflat(data, "terms_of_row", "I")
+                self._postings_rows = _unflat(data, "postings_rows", "I")
+                self._postings_tf = _unflat(data, "postings_tf", "H")
+                self._term_code = {term: code for code, term in enumerate(meta["terms"])}
+                self._speaker_rows = dict(zip(meta["speaker_keys"], (list(r) for r in _unflat(data, "speaker_rows", "I")),
+                                              strict=True))
+                self._live, self._total_length, self._seq = meta["live"], meta["total_length"], meta["seq"]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            logger.warning("Lexical snapshot %s is unreadable (%s); building anew", path, exc)
+            self.__init__()
+            self._store = store
+            return False
+        doc_column = self._codes["doc"].values
+        for row, alive in enumerate(self._alive):
+            if alive:
+                self._rows_of_doc.setdefault(doc_column[self._fields["doc"][row]], []).append(row)
+        self._change_count = -1
+        logger.info("Lexical index: %d passages loaded from %s in %.1f s", self._live, path, time.perf_counter() - started)
+        return True
 
     @classmethod
     def build(cls, passages: Iterable[StoredPassage]) -> LexicalIndex:
@@ -236,7 +344,7 @@ class LexicalIndex:
         something changed.
         """
         store = self._store
-        if store is None:
+        if store is None or not self.ready:
             return False
         now = time.monotonic()
         if not force and now - self._checked < SYNC_INTERVAL:
@@ -277,6 +385,8 @@ class LexicalIndex:
 
     def search(self, query: str, k: int, where: LexicalFilter | None = None) -> list[tuple[str, float]]:
         """The ``k`` best passages for ``query`` by BM25 under ``where``: ``(passage id, score)``."""
+        if not self.ready:
+            return []
         terms = [t for t in dict.fromkeys(tokenize(query)) if t in self._term_code]
         if not terms or k <= 0:
             return []
@@ -335,12 +445,23 @@ class LexicalIndex:
 
     def speakers(self) -> list[str]:
         """Every named speaker (or conduit) of a passage in the index."""
+        if not self.ready:
+            return []
         with self._lock:
             values = self._codes["speaker"].values
             return [values[code] for code, rows in self._speaker_rows.items() if values[code] and any(self._alive[r] for r in rows)]
 
+    def publishers(self) -> list[str]:
+        """Every publisher of an indexed passage."""
+        if not self.ready:
+            return []
+        with self._lock:
+            return [v for v in self._codes["publisher"].values if v]
+
     def passages_of(self, names: Iterable[str], where: LexicalFilter | None = None, limit: int = 200) -> list[str]:
         """Ids of passages spoken (or relayed) by these speakers, under ``where``."""
+        if not self.ready:
+            return []
         with self._lock:
             n = len(self._ids)
             mask = self._mask(where, n)
@@ -354,6 +475,8 @@ class LexicalIndex:
 
     def passes(self, pid: str, where: LexicalFilter) -> bool | None:
         """Whether an indexed passage meets ``where``; None when the index does not hold it."""
+        if not self.ready:
+            return None
         with self._lock:
             row = self._row_of.get(pid)
             if row is None:
@@ -362,6 +485,8 @@ class LexicalIndex:
 
     def document_passes(self, doc_id: str, where: LexicalFilter) -> bool | None:
         """Whether any passage of a document meets ``where``; None when the index does not hold it."""
+        if not self.ready:
+            return None
         with self._lock:
             rows = [r for r in self._rows_of_doc.get(doc_id, []) if self._alive[r]]
             if not rows:
@@ -379,6 +504,8 @@ class LexicalIndex:
 
     def passages_with_numbers(self, doc_ids: Iterable[str], where: LexicalFilter | None = None, limit: int = 200) -> list[str]:
         """Ids of the passages of these documents that hold a number (candidates for a figure)."""
+        if not self.ready:
+            return []
         with self._lock:
             out: list[str] = []
             for doc_id in doc_ids:
@@ -399,6 +526,32 @@ class LexicalIndex:
     @property
     def term_count(self) -> int:
         return len(self._term_code)
+
+
+#: Bumped when the snapshot layout changes (an old snapshot is then ignored and rebuilt).
+_SNAPSHOT_FORMAT = 1
+
+
+def _flat(name: str, arrays: Sequence[array], dtype) -> dict[str, np.ndarray]:
+    """Many small arrays as one buffer and their end offsets."""
+    lengths = np.fromiter((len(a) for a in arrays), dtype=np.int64, count=len(arrays))
+    values = np.frombuffer(b"".join(a.tobytes() for a in arrays), dtype=dtype) if arrays else np.zeros(0, dtype=dtype)
+    return {f"{name}_values": values, f"{name}_ends": np.cumsum(lengths)}
+
+
+def _unflat(data, name: str, typecode: str) -> list[array]:
+    values = data[f"{name}_values"]
+    ends = data[f"{name}_ends"]
+    raw = values.tobytes()
+    size = values.itemsize
+    out: list[array] = []
+    start = 0
+    for end in ends.tolist():
+        part = array(typecode)
+        part.frombytes(raw[start * size : end * size])
+        out.append(part)
+        start = end
+    return out
 
 
 def _version_of(pid: str | None) -> str | None:

@@ -257,6 +257,12 @@ class KnowledgeStore:
         logger.info("Chroma store at %s, index %s", location, settings.index_fingerprint())
         return cls(client, settings, dimension, location)
 
+    def identity(self) -> str:
+        """What names this index exactly, wherever its server listens: its collections' ids (new
+        after a reset) and parameters."""
+        ids = ",".join(str(self._collections[kind].id) for kind in COLLECTION_KINDS)
+        return f"{self._settings.index_fingerprint()}|{ids}"
+
     def collection_name(self, kind: CollectionKind) -> str:
         """The Chroma collection name for ``kind`` in this index."""
         return f"{self._settings.collection_prefix}-{self._settings.index_fingerprint()}-{kind}"

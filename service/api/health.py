@@ -20,8 +20,10 @@ router = APIRouter(tags=["health"])
 async def healthz(request: Request) -> Any:
     """``ok`` with the index size when questions can be answered; 503 with the reason otherwise."""
     status = request.app.state.monitor.current()
+    engine = request.app.state.holder.engine
+    lexical = None if engine is None else ("ready" if engine.lexical.ready else "building")
     body = Health(status="ok" if status.ok else "unavailable", documents=status.documents, chunks=status.chunks,
-                  passages=status.passages or None, detail=None if status.ok else status.detail)
+                  passages=status.passages or None, lexical=lexical, detail=None if status.ok else status.detail)
     if status.ok:
         return body
     return JSONResponse(status_code=503, content=body.model_dump(mode="json", exclude_none=True), headers={"Retry-After": "5"})
@@ -38,5 +40,8 @@ async def readyz(request: Request) -> Any:
         "index": "ok" if status.passages else "empty or unreachable",
     }
     ready = all(v == "ok" for v in checks.values())
+    engine = holder.engine
+    # Not a condition of readiness: answers come from the dense search until BM25 is built.
+    checks["lexical"] = "not loaded" if engine is None else ("ok" if engine.lexical.ready else "building")
     body = Readiness(ready=ready, checks=checks)
     return body if ready else JSONResponse(status_code=503, content=body.model_dump(mode="json"))

@@ -92,3 +92,29 @@ def test_the_index_follows_writes_and_deletes_through_the_change_log(
     assert index.search("balloon", k=3) == []
     assert len(index) == 6
     assert not index.sync(force=True)  # nothing new
+
+
+def test_a_snapshot_reloads_and_catches_up_with_writes_made_since(
+    stored: KnowledgeStore, make_document: DocumentFactory, vectors, tmp_path
+) -> None:
+    snapshot = tmp_path / "lexical.npz"
+    built = LexicalIndex.from_store(stored, snapshot=snapshot)
+    assert snapshot.is_file()
+    late = make_document("late-news", [Said("A zeppelin landed at the harbour.")])
+    stored.upsert_document(late, *vectors(late))
+    loaded = LexicalIndex.from_store(stored, snapshot=snapshot)  # the snapshot, then the change log
+    assert _texts(stored, loaded.search("zeppelin", k=3)) == ["A zeppelin landed at the harbour."]
+    assert [pid for pid, _ in loaded.search("airport", k=10)] == [pid for pid, _ in built.search("airport", k=10)]
+    assert loaded.passes(loaded.search("2,500 troops", k=1)[0][0], LexicalFilter(voices=frozenset({"csto"})))
+    # Another index (here: the same one reset) never takes this snapshot.
+    stored.reset()
+    assert len(LexicalIndex.from_store(stored, snapshot=snapshot)) == 0
+
+
+def test_a_background_build_answers_nothing_until_ready_then_everything(stored: KnowledgeStore) -> None:
+    index = LexicalIndex.from_store(stored, background=True)
+    deadline = __import__("time").monotonic() + 30
+    while not index.ready and __import__("time").monotonic() < deadline:
+        assert index.search("airport", k=3) == [] or index.ready
+        __import__("time").sleep(0.05)
+    assert index.ready and len(index.search("airport", k=3)) == 2
