@@ -25,7 +25,6 @@ import bisect
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -59,6 +58,7 @@ class Piece:
     end: int
     claims: tuple[Claim, ...]
     vectors: np.ndarray  # one row per passage of the piece, in order
+    people: tuple[str, ...] = ()  # the people it quotes, renamed in each synthetic document
 
     @property
     def sentences(self) -> int:
@@ -92,7 +92,7 @@ def source_documents(registry: Registry, count_tokens: Callable[[str], int], chu
     return documents
 
 
-def pieces_of(doc: ProcessedDocument, passage_vectors: np.ndarray) -> list[Piece]:
+def pieces_of(doc: ProcessedDocument, passage_vectors: np.ndarray, registry: Registry) -> list[Piece]:
     """A document's paragraphs as pieces; paragraphs a claim spans stay together."""
     passages = doc.passages
     paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", doc.text)]
@@ -107,7 +107,7 @@ def pieces_of(doc: ProcessedDocument, passage_vectors: np.ndarray) -> list[Piece
         claims = tuple(c for c in doc.claims if start <= c.start and c.end <= end)
         rows = [i for i, p in enumerate(passages) if start <= p.start and p.end <= end]
         if claims and rows:
-            pieces.append(Piece(doc, start, end, claims, passage_vectors[rows]))
+            pieces.append(Piece(doc, start, end, claims, passage_vectors[rows], tuple(_people(claims, registry))))
         k += 1
     return pieces
 
@@ -140,11 +140,15 @@ class _Renamer:
         return self.names[real]
 
 
-def _people(claims: Sequence[Claim]) -> list[str]:
-    """Names of people among the speakers (two or more words, not an outlet or body)."""
+def _people(claims: Sequence[Claim], registry: Registry) -> list[str]:
+    """Names of people among the speakers: two or three capitalised words the registry knows as no body,
+    outlet or country."""
     names = []
     for claim in claims:
         name = claim.attribution.speaker.name
+        entity = registry.entity(name) if name else None
+        if entity is not None and entity.kind != "person" or name and registry.country(name) is not None:
+            continue
         if name and claim.attribution.how != "author" and len(name.split()) in (2, 3) and name not in names:
             if all(w[:1].isupper() for w in name.split()) and not re.search(r"(?i)ministry|press|service|office|news|agency", name):
                 names.append(name)
@@ -213,7 +217,7 @@ def synthesize(
         doc_id = f"{corpus}-{number:05d}"
         for piece in chosen:
             body = piece.doc.text[piece.start : piece.end]
-            people = {name: renamer.name_for(name) for name in _people(piece.claims)}
+            people = {name: renamer.name_for(name) for name in piece.people}
             new_body, moved = _rename(body, people)
             for claim in piece.claims:
                 claims.append(_moved_claim(claim, piece.start, offset, moved, people, outlet, doc_id, len(claims)))
