@@ -153,3 +153,16 @@ def test_openapi_docs_are_served(app_client: TestClient) -> None:
     assert app_client.get("/docs").status_code == 200
     schema = app_client.get("/openapi.json").json()
     assert {"/v1/ask", "/v1/ask/slack", "/v1/documents", "/v1/documents/{doc_id}", "/healthz"} <= set(schema["paths"])
+
+
+def test_docs_api_md_keeps_every_line_of_the_shared_contract() -> None:
+    """``docs/API.md`` is the contract as shipped: each line of ``../shared/API.md`` is in it (CI has it beside)."""
+    from sourcewise.settings import PROJECT_ROOT
+
+    shared = PROJECT_ROOT.parent / "shared" / "API.md"
+    if not shared.exists():
+        pytest.skip("../shared/API.md is not beside this checkout")
+    ours = (PROJECT_ROOT / "docs" / "API.md").read_text(encoding="utf-8").splitlines()
+    missing = [line for line in shared.read_text(encoding="utf-8").splitlines()
+               if line.strip() and not line.startswith("## v1 additions") and line.rstrip() not in {o.rstrip() for o in ours}]
+    assert not missing, missing[:5]
