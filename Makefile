@@ -32,11 +32,12 @@ api: install
 	$(BIN)/sourcewise serve --port $(PORT) --build-index
 
 ui: install
-	$(BIN)/streamlit run ui/streamlit_app.py --server.port $(UI_PORT) --server.headless true
+	$(BIN)/streamlit run ui/streamlit_app.py --server.port $(UI_PORT) --server.headless true \
+	  --server.address $${SOURCEWISE_UI_HOST:-127.0.0.1} --browser.gatherUsageStats false
 
 # The Slack bot (needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET; see the README).
 slack-bot: install
-	$(BIN)/python -m ui.slack_bot --http --port $${SLACK_PORT:-3000}
+	$(BIN)/python -m ui.slack_bot --http --host $${SLACK_HOST:-127.0.0.1} --port $${SLACK_PORT:-3000}
 
 slack-bot-socket: install
 	$(BIN)/python -m ui.slack_bot --socket

@@ -29,7 +29,7 @@ from service.api import ask, documents, health
 from service.deps import EngineHolder
 from service.errors import store_unavailable, unexpected, validation_error
 from service.monitor import StoreMonitor
-from service.observability import RequestContext
+from service.observability import RequestContext, configure_logging
 from sourcewise.settings import Settings, get_settings
 from vectorstore.store import IndexMismatch, StoreUnavailable
 
@@ -151,8 +151,14 @@ def _instrument(app: FastAPI) -> None:
 
 
 def app_factory() -> FastAPI:
-    """The app for the environment's settings: ``uvicorn service.app:app_factory --factory``."""
-    return create_app(get_settings())
+    """The app for the environment's settings: ``uvicorn service.app:app_factory --factory``.
+
+    Logging is set up here, in each worker process: text or JSON lines (``SOURCEWISE_LOG_FORMAT``)
+    on stderr, each with its request id, at ``SOURCEWISE_LOG_LEVEL``.
+    """
+    settings = get_settings()
+    configure_logging(settings.log_format, settings.log_level)
+    return create_app(settings)
 
 
 __all__ = ["BodySizeLimit", "app_factory", "create_app"]

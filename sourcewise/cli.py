@@ -88,7 +88,9 @@ def _serve(args: argparse.Namespace) -> int:
     except (StoreUnavailable, IndexMismatch) as exc:
         # The API still starts: it answers 503 with this message until the store is back.
         print(f"warning: {exc}", file=sys.stderr)
-    uvicorn.run("service.app:app_factory", factory=True, host=args.host or settings.host, port=args.port or settings.port)
+    # log_config=None: the app configures logging itself (text or JSON lines, with request ids).
+    uvicorn.run("service.app:app_factory", factory=True, host=args.host or settings.host, port=args.port or settings.port,
+                workers=args.workers or settings.workers, log_config=None, access_log=False)
     return 0
 
 
@@ -101,11 +103,11 @@ def _run(args: argparse.Namespace) -> int:
     api = subprocess.Popen([str(bin_dir / "sourcewise"), "serve", "--port", str(port), "--host", settings.host], env=env)
     ui = subprocess.Popen(
         [str(bin_dir / "streamlit"), "run", str(PROJECT_ROOT / "ui" / "streamlit_app.py"), "--server.port", str(ui_port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+         "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.address", settings.ui_host],
         env=env,
     )
     print(f"\n  Sourcewise API:  http://{settings.host}:{port}  (docs: http://{settings.host}:{port}/docs)")
-    print(f"  Sourcewise chat: http://localhost:{ui_port}\n  Ctrl-C stops both.\n", flush=True)
+    print(f"  Sourcewise chat: http://{settings.ui_host}:{ui_port}\n  Ctrl-C stops both.\n", flush=True)
     try:
         while api.poll() is None and ui.poll() is None:
             time.sleep(0.5)
@@ -210,6 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--host")
     p.add_argument("--port", type=int)
     p.add_argument("--build-index", action="store_true", help="ingest the sample corpus first if the index is empty")
+    p.add_argument("--workers", type=int, help="service processes on the one port (default: SOURCEWISE_WORKERS or 1)")
     p.set_defaults(func=_serve)
     p = sub.add_parser("run", help="serve the API and the chat UI")
     p.add_argument("--port", type=int)

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: The repository root (the project runs from an editable install of this checkout).
@@ -84,6 +84,12 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", validation_alias=AliasChoices("HOST", "SOURCEWISE_HOST"))
     port: int = Field(default=8000, validation_alias=AliasChoices("PORT", "SOURCEWISE_PORT"))
     api_url: str = Field(default="http://127.0.0.1:8000", description="Where the clients find the API")
+    ui_host: str = Field(default="127.0.0.1", description="Where `sourcewise run` binds the chat page (loopback by default)")
+    api_key: SecretStr | None = Field(
+        default=None,
+        description="The key the chat UI and the Slack bot send (Authorization: Bearer); a write key lets the "
+        "chat page's upload form add documents",
+    )
     max_body_bytes: int = Field(default=64 * 1024, description="Largest question body the API accepts")
     api_keys: list[ApiKeySpec] = Field(
         default_factory=list,
@@ -98,6 +104,8 @@ class Settings(BaseSettings):
     )
     queue_wait_s: float = Field(default=1.0, ge=0, description="How long a question may wait for a slot before 503")
     log_format: Literal["text", "json"] = Field(default="text", description="Service logs as text or JSON lines")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", description="Service log level")
+    workers: int = Field(default=1, ge=1, le=64, description="Service processes `sourcewise serve` starts (one port)")
     max_document_bytes: int = Field(
         default=5 * 1024 * 1024, ge=1024, description="Largest document (file or POST body) ingest accepts"
     )
