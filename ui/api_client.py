@@ -36,6 +36,8 @@ class AskFilters(TypedDict, total=False):
     voices: list[str]
     publishers: list[str]
     doc_ids: list[str]
+    corpora: list[str]
+    speakers: list[str]
 
 
 class Speaker(TypedDict):
@@ -58,6 +60,14 @@ class Source(TypedDict):
     genre: str
 
 
+class Cue(TypedDict):
+    """The words that attribute a claim ("Peskov told reporters")."""
+
+    text: str
+    start: int
+    end: int
+
+
 class Quote(TypedDict):
     """A verbatim span of a document, with its speaker and source."""
 
@@ -70,6 +80,10 @@ class Quote(TypedDict):
     score: float
     #: The outlet or body that relayed the claim when it is not the speaker (e.g. "TASS").
     conduit: NotRequired[str | None]
+    #: How the speaker was found: quote, reported, according_to, transcript, carry_over, author, unattributed_cue.
+    how: NotRequired[str]
+    #: The verbatim words that attribute the claim, with their offsets; None for the author's own sentences.
+    cue: NotRequired[Cue | None]
 
 
 class Section(TypedDict):
@@ -108,6 +122,31 @@ class DocumentInfo(TypedDict):
     url: str | None
     genre: str
     outlet_voice: str
+    corpus: NotRequired[str]
+    claims: NotRequired[dict[str, int]]
+
+
+class CorpusInfo(TypedDict):
+    """An entry of ``GET /v1/corpora``."""
+
+    corpus: str
+    documents: int
+
+
+class Written(DocumentInfo):
+    """``POST /v1/documents``: the stored document, and whether it was created, updated or unchanged."""
+
+    status: str
+
+
+class Claim(TypedDict):
+    """One claim of ``GET /v1/documents/{doc_id}/claims``."""
+
+    id: str
+    text: str
+    start: int
+    end: int
+    speaker: Speaker
 
 
 class Document(DocumentInfo):
@@ -170,14 +209,18 @@ class SourcewiseClient:
         timeout_s: float = DEFAULT_TIMEOUT_S,
         ask_timeout_s: float = ASK_TIMEOUT_S,
         transport: httpx.BaseTransport | None = None,
+        api_key: str | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        headers = {"User-Agent": "sourcewise-ui"}
+        if api_key:
+            headers["Authorization"] = f"Bearer {api_key}"
         self._ask_timeout = httpx.Timeout(ask_timeout_s, connect=5.0)
         self._http = httpx.Client(
             base_url=self.base_url,
             timeout=httpx.Timeout(timeout_s, connect=5.0),
             transport=transport,
-            headers={"User-Agent": "sourcewise-ui"},
+            headers=headers,
         )
 
     def __enter__(self) -> SourcewiseClient:
@@ -226,9 +269,34 @@ class SourcewiseClient:
             timeout=self._ask_timeout,
         )
 
-    def documents(self) -> list[DocumentInfo]:
-        """``GET /v1/documents``: every indexed document's metadata."""
-        return self._request("GET", "/v1/documents")
+    def documents(self, corpus: str | None = None) -> list[DocumentInfo]:
+        """``GET /v1/documents``: every indexed document's metadata (of one corpus when given), page by page."""
+        found: list[DocumentInfo] = []
+        while True:
+            params: dict[str, Any] = {"limit": 500, "offset": len(found)}
+            if corpus:
+                params["corpus"] = corpus
+            page = self._request("GET", "/v1/documents", params=params)
+            found.extend(page)
+            if len(page) < 500:
+                return found
+
+    def corpora(self) -> list[CorpusInfo]:
+        """``GET /v1/corpora``: each corpus and how many documents it holds."""
+        return self._request("GET", "/v1/corpora")
+
+    def claims(self, doc_id: str) -> list[Claim]:
+        """``GET /v1/documents/{doc_id}/claims``: every claim of a document in text order."""
+        return self._request("GET", f"/v1/documents/{quote(doc_id, safe='')}/claims")["claims"]
+
+    def add_document(self, **fields: Any) -> Written:
+        """``POST /v1/documents``: add a document (``text`` or ``html``, with its metadata) to a corpus."""
+        body = {key: value for key, value in fields.items() if value not in (None, "")}
+        return self._request("POST", "/v1/documents", json=body, timeout=self._ask_timeout)
+
+    def delete_document(self, doc_id: str) -> None:
+        """``DELETE /v1/documents/{doc_id}``."""
+        self._request("DELETE", f"/v1/documents/{quote(doc_id, safe='')}")
 
     def document(self, doc_id: str) -> Document:
         """``GET /v1/documents/{doc_id}``: metadata plus the cleaned text."""
@@ -274,6 +342,8 @@ class SourcewiseClient:
             logger.warning("Sourcewise API %s %s unreachable: %s", method, path, exc)
             raise SourcewiseAPIError(self._unreachable_message()) from exc
 
+        if response.status_code == 204:
+            return None
         if response.is_success:
             try:
                 return response.json()

@@ -11,12 +11,18 @@ Secrets come only from the environment:
   by bolt's middleware against it);
 * ``SLACK_APP_TOKEN`` (``xapp-…``) for Socket Mode.
 
-The API address is ``Settings.api_url`` (``SOURCEWISE_API_URL``).
+The API address is ``Settings.api_url`` (``SOURCEWISE_API_URL``); where the API has keys, the bot
+sends ``SOURCEWISE_API_KEY`` (a read key is enough).
 
 Run::
 
     python -m ui.slack_bot --http --port 3000   # Slack posts to http(s)://HOST:3000/slack/events
     python -m ui.slack_bot --socket             # no public URL needed
+    python -m ui.slack_bot --dry-run "What did Peskov say?" [--channel C0123]   # print, post nothing
+
+A channel can be tied to corpora and voices: ``SOURCEWISE_SLACK_CHANNEL_SCOPES`` is a JSON object of
+channel id (or ``*`` for every other channel) to filters, e.g.
+``{"C0123ABCD": {"corpora": ["desk"]}, "*": {"voices": ["independent", "russian_state"]}}``.
 
 Slack app configuration: bot scopes ``app_mentions:read``, ``chat:write``, ``im:history``,
 ``commands`` (and optionally ``channels:history``/``groups:history`` so that follow-ups in a thread
@@ -44,7 +50,14 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from sourcewise.settings import get_settings
-from ui.api_client import MAX_HISTORY_TURNS, HistoryTurn, SlackAnswer, SourcewiseAPIError, SourcewiseClient
+from ui.api_client import (
+    MAX_HISTORY_TURNS,
+    AskFilters,
+    HistoryTurn,
+    SlackAnswer,
+    SourcewiseAPIError,
+    SourcewiseClient,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +115,36 @@ def friendly_error(error: SourcewiseAPIError) -> str:
     )
 
 
+SCOPE_FIELDS = ("corpora", "voices", "publishers", "speakers")
+
+
+def channel_scopes(raw: str | None) -> dict[str, AskFilters]:
+    """``SOURCEWISE_SLACK_CHANNEL_SCOPES``: a JSON object of channel id (or ``*``) to filters.
+
+    ``{"C0123ABCD": {"corpora": ["desk"]}, "*": {"voices": ["independent"]}}`` ties channel
+    C0123ABCD to the desk corpus and every other channel to independent sources. SlackConfigError
+    names what is wrong.
+    """
+    import json
+
+    if not raw or not raw.strip():
+        return {}
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:
+        raise SlackConfigError(f"SOURCEWISE_SLACK_CHANNEL_SCOPES is not JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise SlackConfigError("SOURCEWISE_SLACK_CHANNEL_SCOPES must be a JSON object of channel id to filters")
+    scopes: dict[str, AskFilters] = {}
+    for channel, filters in data.items():
+        if not isinstance(filters, dict) or set(filters) - set(SCOPE_FIELDS):
+            raise SlackConfigError(f"scope of {channel!r}: give an object with only {', '.join(SCOPE_FIELDS)}")
+        if not all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in filters.values()):
+            raise SlackConfigError(f"scope of {channel!r}: each filter is a list of names")
+        scopes[channel] = {k: list(v) for k, v in filters.items() if v}  # type: ignore[misc]
+    return scopes
+
+
 def _require_env(name: str, purpose: str) -> str:
     value = os.environ.get(name, "").strip()
     if not value:
@@ -112,8 +155,15 @@ def _require_env(name: str, purpose: str) -> str:
 class SourcewiseSlackBot:
     """The listeners, bound to one Sourcewise API client."""
 
-    def __init__(self, sourcewise: SourcewiseClient) -> None:
+    def __init__(self, sourcewise: SourcewiseClient, scopes: dict[str, AskFilters] | None = None) -> None:
         self.sourcewise = sourcewise
+        #: Channel id -> the filters its questions are asked with ("*": every other channel).
+        self.scopes = dict(scopes or {})
+
+    def scope(self, channel: str | None) -> AskFilters | None:
+        """The filters of a channel's scope (its own, else ``*``), or None for no restriction."""
+        found = self.scopes.get(channel or "") or self.scopes.get("*")
+        return dict(found) if found else None
 
     # -- acks (must return within 3 s: no I/O) ------------------------------------------------
 
@@ -151,7 +201,7 @@ class SourcewiseSlackBot:
             return
         history = self._thread_history(client, channel, event) if event.get("thread_ts") else []
         try:
-            rendered = self.sourcewise.ask_slack(question, history=history)
+            rendered = self.sourcewise.ask_slack(question, history=history, filters=self.scope(channel))
         except SourcewiseAPIError as error:
             logger.warning("Question in %s failed: %s", channel, error.message)
             client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=friendly_error(error))
@@ -174,7 +224,7 @@ class SourcewiseSlackBot:
         if not question:
             return  # the ack already showed the usage
         try:
-            rendered = self.sourcewise.ask_slack(question)
+            rendered = self.sourcewise.ask_slack(question, filters=self.scope(command.get("channel_id")))
         except SourcewiseAPIError as error:
             logger.warning("Slash command question failed: %s", error.message)
             respond(text=friendly_error(error), response_type="ephemeral", replace_original=False)
@@ -277,8 +327,10 @@ def build_app(
     signing_secret = _require_env(
         "SLACK_SIGNING_SECRET", "set it to the app's Signing Secret (Basic Information > App Credentials)"
     )
-    sourcewise = SourcewiseClient(api_url or get_settings().api_url)
-    bot = SourcewiseSlackBot(sourcewise)
+    settings = get_settings()
+    key = settings.api_key.get_secret_value() if settings.api_key is not None else None
+    sourcewise = SourcewiseClient(api_url or settings.api_url, api_key=key)
+    bot = SourcewiseSlackBot(sourcewise, channel_scopes(os.environ.get("SOURCEWISE_SLACK_CHANNEL_SCOPES")))
 
     if slack_api_url:
         # Bolt validates the token with auth.test right here, against this base URL too.
@@ -301,18 +353,67 @@ def build_app(
     return app
 
 
-def create_http_app(bolt_app: App, path: str = EVENTS_PATH) -> Starlette:
+#: Largest request Slack sends the bot (events and slash commands are a few KiB).
+MAX_SLACK_BODY_BYTES = 64 * 1024
+#: Signed requests remembered to answer a replay once (a few minutes of traffic).
+REPLAY_MEMORY = 10_000
+SLACK_CONTENT_TYPES = ("application/json", "application/x-www-form-urlencoded")
+
+
+def create_http_app(bolt_app: App, path: str = EVENTS_PATH, *, signing_secret: str | None = None,
+                    max_body_bytes: int = MAX_SLACK_BODY_BYTES) -> Starlette:
     """An ASGI app serving Slack's requests at ``path`` (and ``/healthz`` for load balancers).
 
-    Bolt's dispatch is synchronous (signature check, ack); it runs in a worker thread so that the
-    event loop keeps accepting requests.
+    Before anything reads the body as JSON or a form, in this order: a body over ``max_body_bytes``
+    is 413 (counted as it arrives, whatever Content-Length says); a request whose signature is
+    missing, wrong or older than five minutes is 401; a content type Slack never sends is 401; a
+    request already seen (same timestamp and signature: a replay) is answered 200 once more and
+    never dispatched again. Then bolt's dispatch (synchronous: signature check again, ack) runs in
+    a worker thread so that the event loop keeps accepting requests.
     """
     # Imported here: the adapter's helpers need starlette, only HTTP mode does.
+    from collections import OrderedDict
+
     from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+    from slack_sdk.signature import SignatureVerifier
+
+    secret = signing_secret or os.environ.get("SLACK_SIGNING_SECRET", "")
+    verifier = SignatureVerifier(secret)
+    seen: OrderedDict[str, None] = OrderedDict()
+
+    def refuse(status: int, error: str) -> Response:
+        return JSONResponse({"error": error}, status_code=status)
 
     async def slack_events(request: Request) -> Response:
-        body = await request.body()
-        bolt_response = await run_in_threadpool(bolt_app.dispatch, to_bolt_request(request, body))
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > max_body_bytes:
+            return refuse(413, f"request body over {max_body_bytes} bytes")
+        chunks, size = [], 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > max_body_bytes:
+                return refuse(413, f"request body over {max_body_bytes} bytes")
+            chunks.append(chunk)
+        body = b"".join(chunks)
+        timestamp = request.headers.get("x-slack-request-timestamp", "")
+        signature = request.headers.get("x-slack-signature", "")
+        if not secret or not timestamp or not signature or not verifier.is_valid(body, timestamp, signature):
+            return refuse(401, "invalid or stale Slack signature")
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type not in SLACK_CONTENT_TYPES:
+            return refuse(401, "not a Slack request (content type)")
+        replay_key = f"{timestamp}:{signature}"
+        if replay_key in seen:
+            logger.info("A replayed Slack request was answered without being handled again")
+            return Response(status_code=200)
+        seen[replay_key] = None
+        while len(seen) > REPLAY_MEMORY:
+            seen.popitem(last=False)
+        try:
+            bolt_request = to_bolt_request(request, body)
+        except UnicodeDecodeError:
+            return refuse(400, "the request body is not UTF-8")
+        bolt_response = await run_in_threadpool(bolt_app.dispatch, bolt_request)
         return to_starlette_response(bolt_response)
 
     async def healthz(_: Request) -> Response:
@@ -321,6 +422,50 @@ def create_http_app(bolt_app: App, path: str = EVENTS_PATH) -> Starlette:
     return Starlette(
         routes=[Route(path, slack_events, methods=["POST"]), Route("/healthz", healthz, methods=["GET"])]
     )
+
+
+def render_terminal(rendered: SlackAnswer) -> str:
+    """A rendered answer as a terminal would show the Slack message: fallback text, then each block."""
+    lines = ["--- notification text ---", rendered["text"], "--- blocks ---"]
+    for block in rendered["blocks"]:
+        kind = block.get("type")
+        if kind == "divider":
+            lines.append("-" * 40)
+            continue
+        if kind == "header":
+            lines.append(f"## {block['text']['text']}")
+            continue
+        if "text" in block:
+            lines.append(block["text"]["text"])
+        for element in block.get("elements", []):
+            if element.get("text"):
+                lines.append(f"  {element['text']}")
+        for field in block.get("fields", []) or []:
+            lines.append(f"  {field.get('text', '')}")
+    lines.append(f"--- {len(rendered['blocks'])} blocks ---")
+    return "\n".join(lines)
+
+
+def dry_run(question: str, *, api_url: str | None = None, channel: str | None = None) -> int:
+    """Ask as the bot would in ``channel`` (its scope applied) and print the message instead of posting it."""
+    settings = get_settings()
+    key = settings.api_key.get_secret_value() if settings.api_key is not None else None
+    try:
+        scopes = channel_scopes(os.environ.get("SOURCEWISE_SLACK_CHANNEL_SCOPES"))
+    except SlackConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    bot = SourcewiseSlackBot(SourcewiseClient(api_url or settings.api_url, api_key=key), scopes)
+    scope = bot.scope(channel)
+    if scope:
+        print(f"(channel {channel or '*'} is scoped to {scope})")
+    try:
+        rendered = bot.sourcewise.ask_slack(question_from_text(question), filters=scope)
+    except SourcewiseAPIError as error:
+        print(friendly_error(error))
+        return 1
+    print(render_terminal(rendered))
+    return 0
 
 
 def _serve_http(app: App, host: str, port: int) -> None:
@@ -345,11 +490,16 @@ def main(argv: list[str] | None = None) -> int:
     mode = parser.add_mutually_exclusive_group(required=True)
     mode.add_argument("--http", action="store_true", help="receive Slack's requests over HTTP (Events API)")
     mode.add_argument("--socket", action="store_true", help="connect to Slack with Socket Mode")
-    parser.add_argument("--host", default="0.0.0.0", help="HTTP mode: address to bind (default 0.0.0.0)")
+    mode.add_argument("--dry-run", metavar="QUESTION", help="print the answer the bot would post; Slack is not contacted")
+    parser.add_argument("--channel", help="dry run: answer as in this channel (its SOURCEWISE_SLACK_CHANNEL_SCOPES scope)")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="HTTP mode: address to bind (default loopback; 0.0.0.0 behind your TLS proxy)")
     parser.add_argument("--port", type=int, default=3000, help="HTTP mode: port (default 3000)")
     parser.add_argument("--api-url", default=None, help="Sourcewise API (default: SOURCEWISE_API_URL)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.dry_run is not None:
+        return dry_run(args.dry_run, api_url=args.api_url, channel=args.channel)
 
     try:
         app = build_app(api_url=args.api_url)

@@ -276,3 +276,103 @@ def test_slacks_retry_of_a_slow_delivery_is_not_answered_twice(
     assert httpx.post(f"{url}/slack/events", content=body, headers=headers).status_code == 200
     time.sleep(1.5)
     assert fake_slack.of("chat.postMessage") == []
+
+
+# -- the HTTP guard in front of bolt, channel scopes and the dry run -----------------------------
+
+
+@pytest.fixture
+def guarded_url(slack_env: None, fake_slack: Any, closed_api_url: str, serve_asgi: Callable[[Any], str]) -> str:
+    """The bot in HTTP mode; the API is down, so any handled mention posts an 'unreachable' note."""
+    return serve_asgi(create_http_app(build_app(api_url=closed_api_url, slack_api_url=fake_slack.base_url)))
+
+
+def test_a_stale_signature_is_401_and_nothing_is_handled(guarded_url: str, fake_slack: Any) -> None:
+    from slack_sdk.signature import SignatureVerifier
+
+    from tests.ui.conftest import SLACK_SIGNING_SECRET
+
+    body = event_body(mention("Why were troops sent?"))
+    old = str(int(time.time()) - 600)
+    headers = {"Content-Type": "application/json", "X-Slack-Request-Timestamp": old,
+               "X-Slack-Signature": SignatureVerifier(SLACK_SIGNING_SECRET).generate_signature(timestamp=old, body=body)}
+    assert httpx.post(f"{guarded_url}/slack/events", content=body, headers=headers).status_code == 401
+    time.sleep(1)
+    assert fake_slack.of("chat.postMessage") == []
+
+
+def test_a_signed_request_of_another_content_type_is_401(guarded_url: str, sign: Callable[..., dict[str, str]]) -> None:
+    body = "<xml>not slack</xml>"
+    response = httpx.post(f"{guarded_url}/slack/events", content=body, headers=sign(body, content_type="text/xml"))
+    assert response.status_code == 401
+
+
+def test_an_oversized_body_is_413_before_the_signature_is_checked(guarded_url: str) -> None:
+    body = "x" * (70 * 1024)
+    response = httpx.post(f"{guarded_url}/slack/events", content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 413
+
+
+def test_a_replayed_request_is_answered_once(guarded_url: str, fake_slack: Any, sign: Callable[..., dict[str, str]]) -> None:
+    body = event_body(mention("Why were CSTO troops sent to Kazakhstan?"), event_id="EvReplay1")
+    headers = sign(body, content_type="application/json")
+    for _ in range(3):
+        assert httpx.post(f"{guarded_url}/slack/events", content=body, headers=headers).status_code == 200
+    fake_slack.wait_for("chat.postMessage", timeout=30)
+    time.sleep(1.5)
+    assert len(fake_slack.of("chat.postMessage")) == 1
+
+
+def test_the_http_mode_binds_to_loopback_by_default() -> None:
+    from unittest import mock
+
+    from ui import slack_bot
+
+    with mock.patch.object(slack_bot, "build_app") as build, mock.patch.object(slack_bot, "_serve_http") as serve:
+        assert slack_bot.main(["--http"]) == 0
+    assert build.called and serve.call_args.args[1] == "127.0.0.1"
+
+
+def test_channel_scopes_are_read_and_bad_ones_named() -> None:
+    from ui.slack_bot import SlackConfigError, channel_scopes
+
+    scopes = channel_scopes('{"C0DESK": {"corpora": ["desk"]}, "*": {"voices": ["independent"]}}')
+    assert scopes == {"C0DESK": {"corpora": ["desk"]}, "*": {"voices": ["independent"]}}
+    assert channel_scopes("") == {}
+    with pytest.raises(SlackConfigError, match="not JSON"):
+        channel_scopes("{nope")
+    with pytest.raises(SlackConfigError, match="C0X"):
+        channel_scopes('{"C0X": {"colour": ["red"]}}')
+
+
+@pytest.mark.server
+def test_a_scoped_channel_is_answered_from_its_scope_only(
+    slack_env: None, fake_slack: Any, live_api: str, serve_asgi: Callable[[Any], str],
+    sign: Callable[..., dict[str, str]], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SOURCEWISE_SLACK_CHANNEL_SCOPES", '{"C0CHANNEL": {"voices": ["russian_state"]}}')
+    url = serve_asgi(create_http_app(build_app(api_url=live_api, slack_api_url=fake_slack.base_url)))
+    body = event_body(mention("What was said about the CSTO troops in Kazakhstan?"), event_id="EvScope1")
+    assert httpx.post(f"{url}/slack/events", content=body, headers=sign(body, content_type="application/json")).status_code == 200
+    posted = fake_slack.wait_for("chat.postMessage", lambda call: "blocks" in call.body, timeout=60)
+    question = "What was said about the CSTO troops in Kazakhstan?"
+    scoped = httpx.post(f"{live_api}/v1/ask", json={"question": question, "filters": {"voices": ["russian_state"]}},
+                        timeout=120).json()
+    unscoped = httpx.post(f"{live_api}/v1/ask", json={"question": question}, timeout=120).json()
+    assert scoped["sections"] and {s["voice"] for s in scoped["sections"]} == {"russian_state"}
+    text = all_texts(posted.body["blocks"])
+    assert escape_mrkdwn(scoped["sections"][0]["quotes"][0]["text"].strip().splitlines()[0]) in text
+    others = [q for s in unscoped["sections"] if s["voice"] != "russian_state" for q in s["quotes"]]
+    assert others, "the unscoped answer has other voices to leave out"
+    for quote in others:
+        assert escape_mrkdwn(quote["text"].strip().splitlines()[0]) not in text
+
+
+@pytest.mark.server
+def test_the_dry_run_prints_the_message_and_posts_nothing(live_api: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from ui.slack_bot import main
+
+    assert main(["--dry-run", "Why were CSTO troops sent to Kazakhstan?", "--api-url", live_api]) == 0
+    out = capsys.readouterr().out
+    assert "--- notification text ---" in out and "--- blocks ---" in out
+    assert "Traceback" not in out and ">" in out
