@@ -17,11 +17,12 @@ Answering, in order (see :mod:`service.retrieval`, :mod:`service.quotes`, :mod:`
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 import threading
 import time
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -38,6 +39,7 @@ from service.quotes import (
 )
 from service.retrieval import Retriever
 from service.schemas import (
+    AskFilters,
     AskRequest,
     AskResponse,
     ClaimOut,
@@ -48,7 +50,9 @@ from service.schemas import (
     HistoryTurn,
     SpeakerOut,
 )
+from sourcewise.registry import cached_registry
 from sourcewise.settings import Settings
+from sourcewise.types import Voice
 from vectorstore.embeddings import Embedder, load_embedder
 from vectorstore.lexical import LexicalIndex, tokenize
 from vectorstore.store import KnowledgeStore, StoredDocument, StoredPassage
@@ -65,13 +69,30 @@ NOT_ANSWERED_FILTERED = (
 )
 
 # A question that leans on the conversation: a pronoun or demonstrative, or an opening "and"/"what about".
+# "that" only where it ends a clause ("who announced that?"; not "is it true that ..."), never
+# "there" or "then", nor the "it" of "is it true": a standalone question holding them is answered
+# the same at any point of a chat.
 _FOLLOW_UP_CUE = re.compile(
     r"^\s*(?:and|but|also|so|then|what about|how about|and what about)\b"
-    r"|\b(?:it|its|he|him|his|she|her|hers|they|them|their|theirs|that|this|these|those|there|then)\b",
+    r"|\b(?:it|its|he|him|his|she|her|hers|they|them|their|theirs|this|these|those)\b"
+    r"|\bthat(?=\s*(?:[?.!,;]|$))",
     re.IGNORECASE,
 )
-#: A question this short (in content words) is read with the conversation even without a cue.
-_SHORT_QUESTION_WORDS = 3
+_EXPLETIVE_IT = re.compile(r"\b(?:is|was|isn't|wasn't)\s+it\s+(?:true|false|correct|right|the case|possible|likely)\b",
+                           re.IGNORECASE)
+#: "What did <subject> say ...?": the subject is a source the registry may know.
+_SPEAKER_QUESTION = re.compile(
+    r"^\s*what\s+(?:did|does|do|has|have|had)\s+(?P<subject>[^?]{2,80}?)\s+"
+    r"(?:say|said|says|claim|claimed|state|stated|tell|told|write|wrote|report|reported|announce|announced)\b",
+    re.IGNORECASE,
+)
+#: Words of "what did X say?" besides the speaker.
+_SAY_WORDS = frozenset(
+    "say said says tell told state stated claim claimed think thinks thought write wrote report reported "
+    "announce announced comment commented position view views statement statements".split()
+)
+#: Words of a question with no subject of its own ("why?", "how many?", "when exactly?").
+_QUESTION_FRAME = frozenset("why when where many much exactly else more please".split())
 #: Nouns that frame a question rather than name its subject ("by what date", "for what reason").
 _FRAME_NOUNS = frozenset(
     "date day time year number amount reason way kind sort thing people anyone everyone someone "
@@ -130,6 +151,7 @@ class AnswerEngine:
         """
         started = time.perf_counter()
         self.settings = settings
+        self.registry = cached_registry(tuple(settings.registry_paths))
         self.embedder = embedder or load_embedder(settings)
         # One question at a time: a second torch thread mostly waits (see docs/benchmarks.md).
         import torch
@@ -203,7 +225,7 @@ class AnswerEngine:
         """Who speaks in the store, rebuilt when it changes."""
         generation = self.lexical.generation
         if self._speaker_cache is None or self._speaker_cache[0] != generation:
-            self._speaker_cache = (generation, SpeakerIndex(self.lexical.speakers()))
+            self._speaker_cache = (generation, SpeakerIndex(self.lexical.speakers(), self.lexical.roles()))
         return self._speaker_cache[1]
 
     # ---------------------------------------------------------------------------------- asking
@@ -212,7 +234,7 @@ class AnswerEngine:
         """Answer one question with attributed verbatim quotes, or say plainly that it cannot."""
         started = time.perf_counter()
         self.sync()
-        question = request.question
+        question = plain_question(request.question)
         context = follow_up_context(question, request.history)
         query = f"{context} {question}" if context else question
         if context:
@@ -220,20 +242,28 @@ class AnswerEngine:
             query_vector, own_vector = self.embedder.embed_documents([query, question])
         else:
             query_vector = own_vector = self.embedder.embed_query(question)
-        filters = request.filters
+        filters = self._speaker_scope(question, request.filters)
         asked = asked_figure(question)
-        named = self.speakers().named_in(question)
+        speakers = self.speakers()
+        entities = self.registry.find_entities(question)
+        named = speakers.named_in(question) | speakers.named_by(
+            form for match in entities for form in (match.entity.name, *match.entity.aliases))
+        # "What did Simonyan say?" is about the speaker alone: her claims answer it, however
+        # loosely their words match the question's.
+        about_speaker = bool(named) and not (set(tokenize(question)) - speakers.name_words(named)
+                                             - {t for m in entities for t in tokenize(m.alias)} - _SAY_WORDS)
         candidates = self.retriever.candidates(query, query_vector, filters, sorted(named), asked)
         scored = score_candidates(candidates, question, context, query_vector, own_vector, self.lexical.idf, asked)
         best = scored[0].score if scored else 0.0
         # Tagging the question only matters when the best passage lies between the two bars.
         unknown = self.unknown_subjects(question) if SUPPORT_BAR <= best < UNKNOWN_SUBJECT_BAR else []
         bar = UNKNOWN_SUBJECT_BAR if unknown else SUPPORT_BAR
-        chosen = select(scored, request.top_k, bar)
+        chosen = select(scored, request.top_k, bar, about_speaker=about_speaker,
+                        speaker_words=speakers.distinctive_words(named) if named else None)
         if not chosen:
             logger.info("No quote clears the bar %.2f for %r (best %.3f; unknown subjects %s)", bar, question, best, unknown)
-            text = NOT_ANSWERED if filters.is_empty() else NOT_ANSWERED_FILTERED
-            return AskResponse(question=question, supported=False, answer=text, sections=[])
+            text = NOT_ANSWERED if request.filters.is_empty() else NOT_ANSWERED_FILTERED
+            return AskResponse(question=request.question, supported=False, answer=text, sections=[])
         spans = make_spans(chosen, request.top_k, self._neighbours)
         sections = sections_of(spans)
         answer = compose_answer(sections, question)
@@ -241,7 +271,20 @@ class AnswerEngine:
             "Answered %r with %d quotes in %d sections (%.0f ms)",
             question, sum(len(s.quotes) for s in sections), len(sections), (time.perf_counter() - started) * 1000,
         )
-        return AskResponse(question=question, supported=True, answer=answer, sections=sections)
+        return AskResponse(question=request.question, supported=True, answer=answer, sections=sections)
+
+    def _speaker_scope(self, question: str, filters: AskFilters) -> AskFilters:
+        """"What did the Kazakh government say?" is asked of that voice: the subject of a
+        what-did-X-say question, resolved by the registry, restricts the voices (unless the user
+        chose voices). A government of another country keeps to speakers of that country."""
+        match = _SPEAKER_QUESTION.match(question)
+        if match is None or filters.voices:
+            return filters
+        resolution = self.registry.resolve(match.group("subject"))
+        if resolution is None or resolution.speaker.voice in (Voice.UNATTRIBUTED, Voice.UNCLASSIFIED):
+            return filters
+        logger.info("%r asks %s (%s)", question, resolution.speaker.name, resolution.speaker.voice.value)
+        return filters.model_copy(update={"voices": [resolution.speaker.voice]})
 
     def _neighbours(self, ids: list[str]) -> dict[str, StoredPassage]:
         return {p.id: p for p in self.store.get_passages(ids=ids)} if ids else {}
@@ -283,36 +326,126 @@ class AnswerEngine:
 
 
 class SpeakerIndex:
-    """Who speaks in the store, so that a question naming a speaker ("what did Lukashenko say?")
-    finds that speaker's claims. A speaker is named by a word of its name that no other speaker's
-    name has ("lukashenko", "tass"), never by a shared word ("russian", "president")."""
+    """Who speaks in the store, so that a question naming a speaker finds that speaker's claims.
 
-    def __init__(self, names: Iterable[str]) -> None:
-        words_of = {name: set(tokenize(name)) for name in names}
-        shared = Counter(word for words in words_of.values() for word in words)
-        self._distinctive = {name: {w for w in words if shared[w] == 1 and len(w) > 2} for name, words in words_of.items()}
+    A question word names the speakers whose names hold it when they are one speaker written
+    several ways ("Peskov", "Dmitry Peskov": each shorter name's words lie within the longer one's)
+    or when only one name holds it; a word several different speakers share (a surname of two
+    people) or a word of a title or place ("president", "kazakhstan") names none of them. A role
+    names its speakers when the question holds all of its words ("the Kremlin spokesman"). Words of one or two letters count
+    only where the name and the question write them as an acronym ("RT", "UN"): "tell us" never
+    names the "US Embassy".
+    """
+
+    def __init__(self, names: Iterable[str], roles: Iterable[str] = ()) -> None:
+        self._by_word: dict[str, list[str]] = {}
+        self._words: dict[str, frozenset[str]] = {}
+        #: Roles name their speakers only when the question holds every word of the role, two or
+        #: more ("the Kremlin spokesman", "the President of Kazakhstan"): one role word ("president",
+        #: "body") names nobody.
+        all_roles = {role: frozenset(tokenize(role)) for role in roles}
+        self._roles = {role: words for role, words in all_roles.items() if len(words) >= 2}
+        for name in names:
+            words = frozenset(tokenize(name))
+            self._words[name] = words
+            acronyms = {w.casefold() for w in re.findall(r"\b[A-Z]{2,6}\b", name)}
+            for word in words:
+                if len(word) > 2 or word in acronyms:
+                    self._by_word.setdefault(word, []).append(name)
+        #: Words of titles and places ("minister", "president", "kazakhstan") name nobody on their own;
+        #: a word that is a whole name ("RT" in "editor-in-chief of RT") still names that speaker.
+        whole_names = {next(iter(words)) for words in self._words.values() if len(words) == 1}
+        self._title_words = frozenset(w for words in all_roles.values() for w in words) - whole_names
+
+    def named_by(self, forms: Iterable[str]) -> frozenset[str]:
+        """The speakers (and roles) written with one of ``forms``, the registry's names and aliases of
+        an entity the question names: "RT" finds "Russia Today" and "editor-in-chief of RT"."""
+        found: set[str] = set()
+        for form in forms:
+            words = frozenset(tokenize(form))
+            if not words:
+                continue
+            found.update(name for name, name_words in self._words.items() if words <= name_words)
+            found.update(role for role, role_words in self._roles.items() if words <= role_words)
+        return frozenset(found)
+
+    def name_words(self, names: Iterable[str]) -> set[str]:
+        """The words of these speakers' names and roles."""
+        out: set[str] = set()
+        for name in names:
+            out |= self._words.get(name) or self._roles.get(name) or frozenset(tokenize(name))
+        return out
+
+    def distinctive_words(self, names: Iterable[str]) -> set[str]:
+        """The words of these names that are no title or place ("peskov", "tass"; not "president")."""
+        return self.name_words(names) - self._title_words
 
     def named_in(self, question: str) -> frozenset[str]:
         """The speakers the question names."""
+        found: set[str] = set()
+        capitals = {w.casefold() for w in re.findall(r"\b[A-Z]{2,6}\b", question)}
+        for term in set(tokenize(question)):
+            if len(term) <= 2 and term not in capitals:
+                continue  # "us", "un" as words; "US", "UN" as names
+            names = self._by_word.get(term)
+            if names and term not in self._title_words and (len(names) == 1 or self._one_speaker(names)):
+                found.update(names)
         terms = set(tokenize(question))
-        return frozenset(name for name, words in self._distinctive.items() if words & terms)
+        for role, words in self._roles.items():
+            if all(any(_same_word(w, t) for t in terms) for w in words):
+                found.add(role)
+        return frozenset(found)
+
+    def _one_speaker(self, names: list[str]) -> bool:
+        """Whether ``names`` are one speaker's name forms: every name's words within the fullest one's."""
+        fullest = max((self._words[n] for n in names), key=len)
+        return all(self._words[n] <= fullest for n in names)
+
+
+def _same_word(a: str, b: str) -> bool:
+    """One word in two forms: equal; a word of six letters or more and the same word with up to four
+    more ("russia"/"russian", "kazakh"/"kazakhstan"); or long words differing in their last two
+    letters ("minister"/"ministry"). "state" and "statement" are different words."""
+    if a == b:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    if len(short) < 6:
+        return False
+    if long_.startswith(short):
+        return len(long_) - len(short) <= 4
+    return len(long_) - len(short) <= 1 and len(short) >= 7 and long_[:-2] == short[:-2]
 
 
 # --------------------------------------------------------------------------------- follow-ups
+
+_MARKUP_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]{0,300})?/?>")
+
+
+def plain_question(question: str) -> str:
+    """The question's words without markup pasted along with them (``<b>Tokayev</b>``, ``&amp;``).
+
+    Only what looks like an HTML tag is dropped; a lone ``<`` or ``>`` ("troops < 3,000") stays.
+    """
+    text = html.unescape(_MARKUP_TAG.sub(" ", question))
+    return " ".join(text.split()) or question
 
 
 def follow_up_context(question: str, history: Sequence[HistoryTurn]) -> str:
     """The earlier user turn that a follow-up question leans on, or ``""`` for a standalone question.
 
     A question is read with the conversation when it uses a pronoun or demonstrative ("it",
-    "they", "that") or opens like a continuation ("and ...", "what about ..."), or when it is
-    too short to stand alone. Only the user's own turns are used: they say what the topic is,
+    "they", "those") or opens like a continuation ("and ...", "what about ..."), or when it has no
+    subject of its own ("why?"). A standalone question, however short ("What did Peskov say?"),
+    is answered the same at any point of a chat. Only the user's own turns are used: they say what the topic is,
     while assistant turns are long and full of quotes that would drown the new question.
     """
     user_turns = [turn.content.strip() for turn in history if turn.role == "user" and turn.content.strip()]
     if not user_turns:
         return ""
-    if not (_FOLLOW_UP_CUE.search(question) or len(tokenize(question)) <= _SHORT_QUESTION_WORDS):
+    cue = _FOLLOW_UP_CUE.search(_EXPLETIVE_IT.sub(" ", question))
+    # "Why?", "When?", "How many?": nothing of its own to be about.
+    subjectless = not [t for t in tokenize(question) if t not in _FRAME_NOUNS and t not in _QUESTION_FRAME]
+    if not (cue or subjectless):
         return ""
     return user_turns[-1]
 

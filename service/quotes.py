@@ -89,7 +89,8 @@ def score_candidates(
     idf: Callable[[str], float],
     asked: AskedFigure | None,
 ) -> list[Candidate]:
-    """Each candidate's relevance, best first."""
+    """Each quotable candidate's relevance, best first (headings and fragments are left out)."""
+    candidates = [c for c in candidates if quotable(c.passage)]
     if not candidates:
         return []
     matrix = np.stack([c.passage.vector for c in candidates])
@@ -118,6 +119,27 @@ def score_candidates(
     return sorted(candidates, key=lambda c: (-c.score, c.passage.doc_id, c.passage.index))
 
 
+#: A quote has at least this many words: "Peskov said." or "Font size" is no claim.
+MIN_QUOTE_WORDS = 4
+#: A line of at most this many words without a full stop is a heading or caption, not a claim.
+HEADING_WORDS = 14
+_ENDS_SENTENCE = re.compile(r"[.!…\"”’'»)\]]\s*$")
+
+
+def quotable(passage: StoredPassage) -> bool:
+    """Whether a passage can be quoted as a claim: not a fragment, heading or caption.
+
+    A heading is a short passage that ends its line without a full stop, an exclamation or a
+    closing quotation mark ("The USA and EU: champions of peaceful protests or meddlers?",
+    "Kazakhstan unrest"); a fragment has fewer than four words.
+    """
+    words = re.findall(r"[^\W\d_]+", passage.text)
+    if len(words) < MIN_QUOTE_WORDS:
+        return False
+    ends_line = not passage.gap_after or "\n" in passage.gap_after
+    return not (ends_line and len(words) <= HEADING_WORDS and not _ENDS_SENTENCE.search(passage.text))
+
+
 def _overlap(terms: set[str], words: set[str], idf: Callable[[str], float]) -> float:
     """IDF-weighted share of ``terms`` found in ``words`` (0..1)."""
     if not terms:
@@ -126,8 +148,18 @@ def _overlap(terms: set[str], words: set[str], idf: Callable[[str], float]) -> f
     return sum(idf(t) for t in terms & words) / total if total else 0.0
 
 
-def select(scored: list[Candidate], top_k: int, bar: float = SUPPORT_BAR) -> list[Candidate]:
-    """The anchors of the quotes to show, best first: above the bars, figures and named speakers first."""
+def select(scored: list[Candidate], top_k: int, bar: float = SUPPORT_BAR, *, about_speaker: bool = False,
+           speaker_words: set[str] | None = None) -> list[Candidate]:
+    """The anchors of the quotes to show, best first: above the bars, figures and named speakers first.
+
+    ``about_speaker``: the question asks only what a speaker it names said ("What did Simonyan
+    say?"); that speaker's claims answer it whatever their words, and nobody else's do.
+    ``speaker_words``: the distinctive words of the speakers the question names; when some of
+    their claims are chosen, another voice's passage joins them only if it mentions them (a
+    reaction to what they said), never as filler.
+    """
+    if about_speaker:
+        return [c for c in scored if c.named]
     if not scored or scored[0].score < bar:
         return []
     floor = max(QUOTE_BAR, scored[0].score - QUOTE_MARGIN)
@@ -139,7 +171,14 @@ def select(scored: list[Candidate], top_k: int, bar: float = SUPPORT_BAR) -> lis
     # (above the plain bar) come before others' passages that merely mention him.
     named = [c for c in scored if c.named and c.score >= QUOTE_BAR and id(c) not in reserved]
     reserved |= {id(c) for c in named}
-    return figures + named + [c for c in scored if c.score >= floor and id(c) not in reserved]
+    others = [c for c in scored if c.score >= floor and id(c) not in reserved]
+    if named:
+        # Others' passages join a speaker's claims only when they answer the question as well as
+        # the speaker's best claim does without its bonus, and mention the speaker.
+        floor = max(floor, named[0].score - SPEAKER_BONUS)
+        words = speaker_words or set()
+        others = [c for c in others if c.score >= floor and words & set(tokenize(c.passage.text))]
+    return figures + named + others
 
 
 def make_spans(

@@ -128,6 +128,8 @@ class LexicalIndex:
         self._live = 0
         self._total_length = 0
         self._speaker_rows: dict[int, list[int]] = {}
+        #: Speakers' roles as written ("Kremlin spokesman"), a code of the speaker table -> rows.
+        self._role_rows: dict[int, list[int]] = {}
         self._store: KnowledgeStore | None = None
         self._seq = 0
         self._change_count = -1
@@ -201,7 +203,8 @@ class LexicalIndex:
                 "format": _SNAPSHOT_FORMAT, "store": store.identity(), "seq": self._seq,
                 "ids": self._ids, "terms": sorted(self._term_code, key=self._term_code.__getitem__),
                 "codes": {name: codes.values for name, codes in self._codes.items()},
-                "speaker_keys": list(self._speaker_rows), "live": self._live, "total_length": self._total_length,
+                "speaker_keys": list(self._speaker_rows), "role_keys": list(self._role_rows),
+                "live": self._live, "total_length": self._total_length,
             }
             arrays = {
                 "meta": np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
@@ -214,6 +217,7 @@ class LexicalIndex:
                 **_flat("postings_rows", self._postings_rows, np.uint32),
                 **_flat("postings_tf", self._postings_tf, np.uint16),
                 **_flat("speaker_rows", [array("I", rows) for rows in self._speaker_rows.values()], np.uint32),
+                **_flat("role_rows", [array("I", rows) for rows in self._role_rows.values()], np.uint32),
             }
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(path.name + ".partial")
@@ -251,6 +255,7 @@ class LexicalIndex:
                 self._term_code = {term: code for code, term in enumerate(meta["terms"])}
                 self._speaker_rows = dict(zip(meta["speaker_keys"], (list(r) for r in _unflat(data, "speaker_rows", "I")),
                                               strict=True))
+                self._role_rows = dict(zip(meta["role_keys"], (list(r) for r in _unflat(data, "role_rows", "I")), strict=True))
                 self._live, self._total_length, self._seq = meta["live"], meta["total_length"], meta["seq"]
         except (OSError, ValueError, KeyError, TypeError) as exc:
             logger.warning("Lexical snapshot %s is unreadable (%s); building anew", path, exc)
@@ -313,6 +318,9 @@ class LexicalIndex:
             self._speaker_rows.setdefault(self._fields["speaker"][row], []).append(row)
         if attribution.conduit:
             self._speaker_rows.setdefault(self._codes["speaker"].code(attribution.conduit), []).append(row)
+        role = attribution.speaker.role if speaker else None
+        if role:
+            self._role_rows.setdefault(self._codes["speaker"].code(role), []).append(row)
         self._live += 1
         self._total_length += len(tokens)
 
@@ -451,6 +459,14 @@ class LexicalIndex:
             values = self._codes["speaker"].values
             return [values[code] for code, rows in self._speaker_rows.items() if values[code] and any(self._alive[r] for r in rows)]
 
+    def roles(self) -> list[str]:
+        """Every role a named speaker of a passage has ("Kremlin spokesman"); ``passages_of`` takes them too."""
+        if not self.ready:
+            return []
+        with self._lock:
+            values = self._codes["speaker"].values
+            return [values[code] for code, rows in self._role_rows.items() if values[code] and any(self._alive[r] for r in rows)]
+
     def publishers(self) -> list[str]:
         """Every publisher of an indexed passage."""
         if not self.ready:
@@ -459,7 +475,7 @@ class LexicalIndex:
             return [v for v in self._codes["publisher"].values if v]
 
     def passages_of(self, names: Iterable[str], where: LexicalFilter | None = None, limit: int = 200) -> list[str]:
-        """Ids of passages spoken (or relayed) by these speakers, under ``where``."""
+        """Ids of passages spoken (or relayed) by these speakers, or by speakers of these roles, under ``where``."""
         if not self.ready:
             return []
         with self._lock:
@@ -468,7 +484,9 @@ class LexicalIndex:
             out: list[str] = []
             for name in names:
                 code = self._codes["speaker"].by_value.get(name)
-                for row in self._speaker_rows.get(code, []) if code is not None else []:
+                if code is None:
+                    continue
+                for row in self._speaker_rows.get(code, []) + self._role_rows.get(code, []):
                     if mask[row] and self._ids[row] is not None:
                         out.append(self._ids[row])
             return list(dict.fromkeys(out))[:limit]
@@ -529,7 +547,7 @@ class LexicalIndex:
 
 
 #: Bumped when the snapshot layout changes (an old snapshot is then ignored and rebuilt).
-_SNAPSHOT_FORMAT = 1
+_SNAPSHOT_FORMAT = 2  # 2: speakers' roles
 
 
 def _flat(name: str, arrays: Sequence[array], dtype) -> dict[str, np.ndarray]:

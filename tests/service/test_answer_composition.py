@@ -145,3 +145,40 @@ def test_fusion_ranks_items_found_by_both_methods_first() -> None:
     dense = [("a", 0.9), ("b", 0.8), ("c", 0.7)]
     lexical = [("c", 12.0), ("d", 5.0)]
     assert list(reciprocal_rank_fusion([dense, lexical], 60)) == ["c", "a", "b", "d"]
+
+
+def test_a_speaker_is_named_by_any_of_their_name_forms_never_by_a_shared_title_word() -> None:
+    from service.engine import SpeakerIndex
+
+    index = SpeakerIndex(
+        ["Dmitry Peskov", "Peskov", "Margarita Simonyan", "RT", "US Embassy", "Anna Petrova", "Olga Petrova",
+         "Kazakhstan's Interior Ministry", "Ukrainian foreign minister"],
+        ["Kremlin spokesman", "President of Kazakhstan", "editor-in-chief of RT", "former Prime Minister of Kazakhstan"],
+    )
+    assert index.named_in("What did Peskov say?") == {"Dmitry Peskov", "Peskov"}
+    assert index.named_in("What did Simonyan say?") == {"Margarita Simonyan"}
+    assert index.named_in("What did RT say?") == {"RT"}
+    assert index.named_in("What did they tell us?") == frozenset()  # "us" is no name, "US" is
+    assert index.named_in("What did Petrova say?") == frozenset()  # two people: the surname names neither
+    assert index.named_in("What did Anna Petrova say?") == {"Anna Petrova"}
+    assert index.named_in("What did the Kremlin spokesman say?") == {"Kremlin spokesman"}
+    assert index.named_in("What did the Kazakh president say?") == {"President of Kazakhstan"}
+    assert index.named_in("What did the Interior Minister say?") == {"Kazakhstan's Interior Ministry"}
+    assert index.named_in("What did the president say?") == frozenset()
+    assert index.named_by(["Russia Today", "RT"]) == {"RT", "editor-in-chief of RT"}
+
+
+@pytest.mark.parametrize(("text", "gap", "ok"), [
+    ("Peskov said.", " ", False),
+    ("Font size", "\n", False),
+    ("The USA and EU: champions of peaceful protests or meddlers?", "\n\n", False),
+    ("Kazakhstan unrest", "\n", False),
+    ("Russia will not interfere in the affairs of Kazakhstan, Peskov said.", "\n", True),
+    ("“We will not interfere,” Peskov said", " ", True),
+])
+def test_headings_and_fragments_are_not_quotable(text: str, gap: str, ok: bool) -> None:
+    from types import SimpleNamespace
+
+    from service.quotes import quotable
+
+    assert quotable(SimpleNamespace(text=text, gap_after=gap)) is ok

@@ -118,3 +118,21 @@ def test_a_background_build_answers_nothing_until_ready_then_everything(stored: 
         assert index.search("airport", k=3) == [] or index.ready
         __import__("time").sleep(0.05)
     assert index.ready and len(index.search("airport", k=3)) == 2
+
+
+def test_speakers_roles_find_their_passages_and_survive_a_snapshot(
+    stored: KnowledgeStore, make_document: DocumentFactory, vectors, tmp_path
+) -> None:
+    spokesman = make_document("peskov-news", [Said("Kazakhstan had not asked for help.", voice=Voice.RUSSIAN_STATE,
+                                                   name="Dmitry Peskov", role="Kremlin spokesman", how="reported")])
+    stored.upsert_document(spokesman, *vectors(spokesman))
+    snapshot = tmp_path / "lexical.npz"
+    built = LexicalIndex.from_store(stored, snapshot=snapshot)
+    assert "Kremlin spokesman" in built.roles() and "Kremlin spokesman" not in built.speakers()
+    assert built.passages_of(["Kremlin spokesman"]) == built.passages_of(["Dmitry Peskov"]) != []
+    loaded = LexicalIndex.from_store(stored, snapshot=snapshot)
+    assert loaded.roles() == built.roles()
+    assert loaded.passages_of(["Kremlin spokesman"]) == built.passages_of(["Kremlin spokesman"])
+    stored.delete_document("peskov-news")
+    loaded.sync(force=True)
+    assert "Kremlin spokesman" not in loaded.roles() and loaded.passages_of(["Kremlin spokesman"]) == []
