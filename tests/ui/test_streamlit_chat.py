@@ -76,7 +76,9 @@ def test_question_gets_overview_voices_and_quotes_with_context(
     assert shown_anywhere(chat, html.escape(quote["text"]).replace("\n", "<br>"))
     # The expander holds the quote's paragraph with the quote itself highlighted.
     assert shown_anywhere(chat, f"<mark>{html.escape(quote['text']).replace(chr(10), '<br>')}</mark>")
-    assert len(chat.expander) == sum(len(s["quotes"]) for s in corpus_answer["sections"])
+    quotes = sum(len(s["quotes"]) for s in corpus_answer["sections"])
+    assert len([e for e in chat.expander if e.label.startswith("Context in")]) == quotes
+    assert len([e for e in chat.expander if e.label == "Cite"]) == quotes
 
 
 @pytest.mark.server
