@@ -10,6 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from sourcewise.types import DocumentMeta
 
 MANIFEST_NAME = "manifest.yaml"
+#: A manifest larger than this is refused before it is parsed (10,000 documents take about 3 MB).
+MAX_MANIFEST_BYTES = 8 * 1024 * 1024
 
 
 class ManifestError(ValueError):
@@ -34,12 +36,30 @@ class Manifest(BaseModel):
 
     @model_validator(mode="after")
     def _unique_ids(self) -> "Manifest":
-        seen: set[str] = set()
-        for doc in self.documents:
+        seen: dict[str, tuple[int, str]] = {}
+        for number, doc in enumerate(self.documents, start=1):
             if doc.doc_id in seen:
-                raise ValueError(f"doc_id {doc.doc_id!r} appears twice")
-            seen.add(doc.doc_id)
+                first, file = seen[doc.doc_id]
+                raise ValueError(
+                    f"doc_id {doc.doc_id!r} appears twice: document {first} (file {file}) and "
+                    f"document {number} (file {doc.file}); give each document its own id"
+                )
+            seen[doc.doc_id] = (number, doc.file)
         return self
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing anchors and aliases: a manifest never needs them, and a
+    few hundred bytes of nested aliases (a "billion laughs") expand to gigabytes."""
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise ManifestError(f"line {event.start_mark.line + 1}: YAML aliases (*name) are not allowed in a manifest")
+        event = self.peek_event()
+        if getattr(event, "anchor", None):
+            raise ManifestError(f"line {event.start_mark.line + 1}: YAML anchors (&name) are not allowed in a manifest")
+        return super().compose_node(parent, index)
 
 
 def load_manifest(corpus_dir: Path) -> Manifest:
@@ -47,8 +67,13 @@ def load_manifest(corpus_dir: Path) -> Manifest:
     path = Path(corpus_dir) / MANIFEST_NAME
     if not path.is_file():
         raise ManifestError(f"{path}: no manifest; a corpus folder needs a {MANIFEST_NAME} listing its documents")
+    size = path.stat().st_size
+    if size > MAX_MANIFEST_BYTES:
+        raise ManifestError(f"{path}: {size:,} bytes, over the limit of {MAX_MANIFEST_BYTES:,} for a manifest")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_NoAliasLoader)  # noqa: S506 (a safe loader)
+    except ManifestError as exc:
+        raise ManifestError(f"{path}: {exc}") from exc
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise ManifestError(f"{path}: not valid YAML: {exc}") from exc
     try:
