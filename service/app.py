@@ -22,12 +22,13 @@ from fastapi import FastAPI, HTTPException, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.access import AccessControl
 from service.api import ask, documents, health
 from service.deps import EngineHolder
-from service.errors import store_unavailable, unexpected, validation_error
+from service.errors import http_error, store_unavailable, unexpected, validation_error
 from service.monitor import StoreMonitor
 from service.observability import RequestContext, configure_logging
 from sourcewise.settings import Settings, get_settings
@@ -131,6 +132,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(RequestContext)
     app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, http_error)  # type: ignore[arg-type]
     app.add_exception_handler(StoreUnavailable, store_unavailable)
     app.add_exception_handler(IndexMismatch, store_unavailable)
     app.add_exception_handler(Exception, unexpected)

@@ -9,6 +9,7 @@ from fastapi import Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.schemas import ErrorBody
 
@@ -40,6 +41,33 @@ async def validation_error(request: Request, exc: RequestValidationError) -> JSO
             error["ctx"] = {k: str(v) for k, v in error["ctx"].items()}
         errors.append(error)
     return JSONResponse(status_code=422, content={"detail": jsonable_encoder(errors)})
+
+
+async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    """FastAPI's own HTTP errors, kept to the contract: a body that cannot be decoded at all is
+    invalid input (422, as a JSON syntax error is), and a 405 says which methods the path allows."""
+    headers = dict(exc.headers or {})
+    if exc.status_code == 400 and "parsing the body" in str(exc.detail):
+        return JSONResponse(status_code=422, content={"detail": "The request body is not valid JSON (UTF-8 text)"})
+    if exc.status_code == 405:
+        # The methods the schema documents for this path (Starlette names only one route's).
+        headers = {k: v for k, v in headers.items() if k.lower() != "allow"}
+        allowed = _documented_methods(request)
+        if allowed:
+            headers["Allow"] = ", ".join(allowed)
+    return JSONResponse(status_code=exc.status_code, content={"detail": exc.detail}, headers=headers or None)
+
+
+def _documented_methods(request: Request) -> list[str]:
+    """The HTTP methods the app's OpenAPI schema gives the request's path."""
+    import re
+
+    path = request.url.path
+    for template, operations in (request.app.openapi().get("paths") or {}).items():
+        pattern = "^" + re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(template)) + "$"
+        if re.match(pattern, path):
+            return sorted(m.upper() for m in operations if m.lower() in {"get", "post", "put", "patch", "delete"})
+    return []
 
 
 async def store_unavailable(request: Request, exc: Exception) -> JSONResponse:

@@ -42,21 +42,29 @@ class HistoryTurn(BaseModel):
     content: str = Field(max_length=MAX_TURN_CHARS, description="What was written")
 
 
+_NULLABLE_LIST: dict[str, Any] = {"type": ["array", "null"]}
+
+
 class AskFilters(BaseModel):
     """Restricts the quotes to some voices, publishers or documents (empty means no restriction)."""
 
     model_config = ConfigDict(extra="forbid")
 
+    # Each list may also be null ("no filter"), as the schema says.
     voices: list[Voice] = Field(
-        default_factory=list, description="Only quotes whose speaker has one of these voices"
+        default_factory=list, description="Only quotes whose speaker has one of these voices", json_schema_extra=_NULLABLE_LIST
     )
     publishers: list[str] = Field(
-        default_factory=list, description="Only quotes from documents printed by these publishers (exact names)"
+        default_factory=list, description="Only quotes from documents printed by these publishers (exact names)",
+        json_schema_extra=_NULLABLE_LIST,
     )
-    doc_ids: list[str] = Field(default_factory=list, description="Only quotes from these documents")
-    corpora: list[str] = Field(default_factory=list, description="Only quotes from documents of these corpora")
+    doc_ids: list[str] = Field(default_factory=list, description="Only quotes from these documents",
+                               json_schema_extra=_NULLABLE_LIST)
+    corpora: list[str] = Field(default_factory=list, description="Only quotes from documents of these corpora",
+                               json_schema_extra=_NULLABLE_LIST)
     speakers: list[str] = Field(
-        default_factory=list, description="Only quotes whose speaker (or relaying outlet) is one of these names"
+        default_factory=list, description="Only quotes whose speaker (or relaying outlet) is one of these names",
+        json_schema_extra=_NULLABLE_LIST,
     )
 
     @field_validator("voices", "publishers", "doc_ids", "corpora", "speakers", mode="before")
@@ -91,21 +99,25 @@ class AskRequest(BaseModel):
     )
 
     question: Question = Field(description="The question, 1 to 2,000 characters after trimming")
-    history: list[HistoryTurn] = Field(
+    # An explicit null means "not given" (the schema says so): the default is used, not refused.
+    history: Annotated[list[HistoryTurn], Field(max_length=MAX_HISTORY_TURNS)] | None = Field(
         default_factory=list,
-        max_length=MAX_HISTORY_TURNS,
-        description="Earlier turns of the chat, oldest first, so that follow-ups are understood",
+        description="Earlier turns of the chat, oldest first, so that follow-ups are understood (null: none)",
     )
-    top_k: int = Field(default=DEFAULT_TOP_K, ge=1, le=MAX_TOP_K, description="The most quotes to return")
-    filters: AskFilters = Field(default_factory=AskFilters, description="Restrict the quotes")
+    top_k: Annotated[int, Field(ge=1, le=MAX_TOP_K)] | None = Field(
+        default=DEFAULT_TOP_K, description="The most quotes to return (null: the default)"
+    )
+    filters: AskFilters | None = Field(default_factory=AskFilters, description="Restrict the quotes (null: none)")
 
-    @field_validator("history", "filters", "top_k", mode="before")
-    @classmethod
-    def _null_is_default(cls, value: Any, info: Any) -> Any:
-        # An explicit null means "not given": use the default rather than refuse the request.
-        if value is None:
-            return {"history": [], "filters": {}, "top_k": DEFAULT_TOP_K}[info.field_name]
-        return value
+    @model_validator(mode="after")
+    def _null_is_default(self) -> "AskRequest":
+        if self.history is None:
+            self.history = []
+        if self.top_k is None:
+            self.top_k = DEFAULT_TOP_K
+        if self.filters is None:
+            self.filters = AskFilters()
+        return self
 
 
 # ----------------------------------------------------------------------------------- response
@@ -224,7 +236,14 @@ class CorpusOut(BaseModel):
 class DocumentWrite(BaseModel):
     """Body of ``POST /v1/documents``: a document as plain text, or a whole web page as ``html``."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        # The body rule, for clients and fuzzers: plain text with a title, or a page (its title is read).
+        json_schema_extra={
+            "anyOf": [{"required": ["text", "title"]}, {"required": ["html"]}],
+            "not": {"required": ["text", "html"]},
+        },
+    )
 
     corpus: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,64}$")] = Field(
         description="The corpus to add the document to"
@@ -232,10 +251,10 @@ class DocumentWrite(BaseModel):
     doc_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,128}$")] | None = Field(
         default=None, description="Stable id; derived from the corpus, title and text when not given"
     )
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)] | None = Field(
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500, pattern=r"\S")] | None = Field(
         default=None, description="Title as printed (taken from the page when html is given and this is not)"
     )
-    publisher: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] = Field(
+    publisher: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"\S")] = Field(
         description="The outlet or body that published it"
     )
     author: str | None = Field(default=None, max_length=300, description="Author as printed")
@@ -243,8 +262,12 @@ class DocumentWrite(BaseModel):
     url: str | None = Field(default=None, max_length=2000, description="Where it was published")
     genre: Genre = Field(default=Genre.NEWS, description="news, analysis or opinion")
     outlet_voice: Voice | None = Field(default=None, description="Voice of the outlet's own sentences, if known")
-    text: str | None = Field(default=None, description="The article as plain text")
-    html: str | None = Field(default=None, description="A whole web page; the article is extracted from it")
+    text: Annotated[str, StringConstraints(min_length=1, pattern=r"\S")] = Field(
+        default=None, description="The article as plain text (not blank)"
+    )
+    html: Annotated[str, StringConstraints(min_length=1, pattern=r"\S")] = Field(
+        default=None, description="A whole web page; the article is extracted from it"
+    )
     replace: bool = Field(default=False, description="Replace a stored document of the same id with other content")
 
     @field_validator("published")
