@@ -286,6 +286,33 @@ def show_context(api_url: str, quote: Quote) -> None:
     st.caption(f"Characters {span[0]}–{span[1]} of the document's cleaned text.")
 
 
+_OVERVIEW_ITEM = re.compile(r"^- \*\*(?P<label>[^*]+)\*\*(?P<rest>.*)$")
+
+
+def overview_html(overview: str) -> str:
+    """The API's overview, every word escaped: a document's markdown or HTML quoted in it stays text.
+
+    The overview's own structure (a list of voices, each label in bold) is rebuilt as HTML.
+    """
+    parts: list[str] = []
+    items: list[str] = []
+    for line in overview.splitlines():
+        found = _OVERVIEW_ITEM.match(line)
+        if found:
+            items.append(f"<li><strong>{escape_html(found['label'])}</strong>{escape_html(found['rest'])}</li>")
+            continue
+        if items:
+            parts.append("<ul>" + "".join(items) + "</ul>")
+            items = []
+        if line.startswith("- "):
+            parts.append(f"<ul><li>{escape_html(line[2:])}</li></ul>")
+        elif line.strip():
+            parts.append(f"<p>{escape_html(line)}</p>")
+    if items:
+        parts.append("<ul>" + "".join(items) + "</ul>")
+    return '<div class="sw-overview">' + "".join(parts) + "</div>"
+
+
 def show_answer(answer: Answer, api_url: str, turn_key: str) -> None:
     """The overview, then one block per voice in API order, each quote with its context, citation
     and a link to the document view; then the answer's exports."""
@@ -293,7 +320,7 @@ def show_answer(answer: Answer, api_url: str, turn_key: str) -> None:
     if not answer.get("supported"):
         st.info(answer.get("answer") or "The sources hold nothing that answers this question.")
         return
-    st.markdown(answer["answer"].replace("$", r"\$"))
+    st.markdown(overview_html(answer["answer"]), unsafe_allow_html=True)
     rows = {row["quote_id"]: row for row in rows_of(answer)}  # type: ignore[arg-type]
     for section in answer["sections"]:
         st.markdown(section_heading_html(section), unsafe_allow_html=True)

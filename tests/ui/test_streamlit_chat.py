@@ -66,7 +66,9 @@ def test_question_gets_overview_voices_and_quotes_with_context(
     assert not chat.exception, chat.exception
     assert not chat.error, [e.value for e in chat.error]
 
-    assert shown_anywhere(chat, corpus_answer["answer"].replace("$", r"\$"))
+    from ui.streamlit_app import overview_html
+
+    assert shown_anywhere(chat, overview_html(corpus_answer["answer"]))
     for section in corpus_answer["sections"]:
         style = VOICE_STYLES[section["voice"]]
         heading = next(v for v in markdown_values(chat) if f"sw-voice-{section['voice']}" in v)
@@ -195,3 +197,23 @@ def test_history_keeps_answered_turns_only_and_at_most_twenty() -> None:
     assert len(history) == 20
     assert history[-1] == {"role": "assistant", "content": "a11"}
     assert all(turn["content"] != "lost" for turn in history)
+
+
+HOSTILE = '![pixel](http://tracker.example/p.png) <img src="http://tracker.example/q.png"> [link](http://x.example) <script>alert(1)</script> **bold**'
+
+
+def test_a_documents_markdown_and_html_stay_text_in_the_overview_and_the_quotes() -> None:
+    from ui.streamlit_app import overview_html, quote_html
+
+    overview = overview_html(f"Here is what the sources say (1 quote):\n\n- **Independent reporting** — X: “{HOSTILE}”")
+    quote = {"id": "d@v:0-9", "text": HOSTILE, "start": 0, "end": len(HOSTILE),
+             "speaker": {"name": "X <b>", "role": None, "voice": "independent"},
+             "source": {"doc_id": "d", "title": "T <i>", "publisher": "P", "author": None, "published": None,
+                        "url": "javascript:alert(1)", "genre": "news"}, "score": 1.0}
+    section = {"voice": "independent", "label": "Independent reporting", "quotes": [quote]}
+    for rendered in (overview, quote_html(quote, section)):
+        assert "<img" not in rendered and "<script" not in rendered and "<b>" not in rendered
+        assert "&lt;img" in rendered and "&lt;script&gt;" in rendered
+        assert "\n\n" not in rendered  # one HTML block: markdown is never applied inside it
+        assert 'href="javascript' not in rendered
+    assert "<strong>Independent reporting</strong>" in overview
