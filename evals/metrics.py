@@ -447,6 +447,7 @@ class QuestionResult(BaseModel):
     leaks: list[Leak] = Field(description="Separation leaks among the quotes")
     attribution_correct: int = Field(description="Judged quotes under the gold voice")
     attribution_judged: int = Field(description="Quotes that touch a gold span")
+    on_gold: int = Field(default=0, description="Quotes that overlap one of the question's gold claims")
     claims: list[ClaimHit] = Field(description="Gold claims and whether they were quoted")
     claim_recall: float | None = Field(description="Share of gold claims quoted; null when there are none")
     claim_recall_right_section: float | None = Field(description="Share of gold claims quoted under their voice")
@@ -494,6 +495,8 @@ def score_question(
         leaks=separation_leaks(quotes, gold, outlet_voices, forbidden),
         attribution_correct=correct,
         attribution_judged=judged,
+        on_gold=sum(any(s is not None and q.doc_id == s.doc_id and q.start >= 0 and overlaps(q.start, q.end, s.start, s.end)
+                        for s in spans) for q in quotes),
         claims=hits,
         claim_recall=ratio(sum(h.found for h in hits), len(hits)),
         claim_recall_right_section=ratio(sum(h.right_section for h in hits), len(hits)),
@@ -516,6 +519,11 @@ class SystemMetrics(BaseModel):
     attribution_accuracy: float | None = Field(description="Share of judged quotes under their gold voice")
     attribution_judged: int = Field(description="Quotes that touch a gold span")
     claim_recall: float | None = Field(description="Share of all gold claims (answerable questions) quoted")
+    quote_precision: float | None = Field(
+        default=None,
+        description="Share of the quotes returned for answerable questions that are one of the question's gold claims "
+        "(a lower bound: a relevant quote nobody labelled counts as wrong)",
+    )
     claim_recall_mean: float | None = Field(description="Mean of the per-question claim recall")
     claim_recall_right_section: float | None = Field(description="Share of gold claims quoted under their voice")
     abstention_accuracy: float | None = Field(description="Share of questions with supported == answerable")
@@ -547,6 +555,7 @@ def aggregate(results: Sequence[QuestionResult]) -> SystemMetrics:
         attribution_accuracy=ratio(sum(r.attribution_correct for r in results), judged),
         attribution_judged=judged,
         claim_recall=ratio(sum(h.found for h in claims), len(claims)),
+        quote_precision=ratio(sum(r.on_gold for r in answerable), sum(r.quotes for r in answerable)),
         claim_recall_mean=ratio(sum(per_question), len(per_question)),
         claim_recall_right_section=ratio(sum(h.right_section for h in claims), len(claims)),
         abstention_accuracy=ratio(sum(r.abstention_correct for r in results), len(results)),

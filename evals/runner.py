@@ -43,6 +43,7 @@ from evals.schema import (
     load_gold_attribution,
     load_questions,
 )
+from sourcewise.settings import PROJECT_ROOT
 from sourcewise.types import Voice
 
 logger = logging.getLogger(__name__)
@@ -86,6 +87,44 @@ THRESHOLDS: tuple[Threshold, ...] = (
     # A failed request is a bug, never an acceptable answer.
     Threshold("errors", "<=", 0, "every request answered with 200"),
 )
+
+
+#: The real-article set's thresholds (evals/data/real_questions.yaml over corpus/real, 61 questions
+#: labelled blind). Its first run: leaks 1, attribution 94.4%, recall 53.4%, quote precision 22.4%,
+#: abstention 75.4%, unanswerable abstained 58.3%. The relevance settings were then chosen on both
+#: sets (README, "The evaluation sets"); each bound sits a little below the figure now measured
+#: (in brackets), so that a regression fails.
+REAL_THRESHOLDS: tuple[Threshold, ...] = (
+    Threshold("verbatim_rate", ">=", 1.0, "every quote must reproduce document.text[start:end]"),
+    # Measured 1: VOA's "an election that the opposition and many Western governments considered
+    # rigged" is one claim of VOA's; the relative clause's own source is not split out yet
+    # (docs/attribution.md, known limits). Any further leak fails.
+    Threshold("leaks", "<=", 1, "no state claim under a non-state voice beyond the one known miss"),
+    Threshold("attribution_accuracy", ">=", 0.9, "quotes that touch gold labels stand under the gold voice (94.6%)"),
+    Threshold("claim_recall", ">=", 0.5, "share of the answerable questions' gold claims that are quoted (55.7%)"),
+    Threshold("quote_precision", ">=", 0.2, "returned quotes that are a gold claim of their question (25.6%)"),
+    Threshold("abstention_accuracy", ">=", 0.75, "supported == answerable (78.7%)"),
+    Threshold("unanswerable_abstained", ">=", 0.6, "unanswerable questions answered with supported: false (66.7%)"),
+    Threshold("errors", "<=", 0, "every request answered with 200"),
+)
+
+
+@dataclass(frozen=True)
+class EvalSet:
+    """A question set with the corpus it is asked over, its gold labels and its thresholds."""
+
+    questions: Path
+    gold: Path
+    corpus: str | None
+    thresholds: tuple[Threshold, ...]
+    report: Path
+
+
+EVAL_SETS: dict[str, EvalSet] = {
+    "sample": EvalSet(QUESTIONS_PATH, GOLD_ATTRIBUTION_PATH, "sample", THRESHOLDS, DEFAULT_REPORT),
+    "real": EvalSet(QUESTIONS_PATH.with_name("real_questions.yaml"), PROJECT_ROOT / "corpus" / "real" / "gold.yaml",
+                    "real", REAL_THRESHOLDS, DEFAULT_REPORT.with_name("eval-real.json")),
+}
 
 
 class EvalSetupError(RuntimeError):
@@ -166,10 +205,13 @@ def _detail(response: httpx.Response) -> str:
         return response.text[:200]
 
 
-def fetch_documents(client: httpx.Client) -> list[dict[str, Any]]:
-    """Every document the service serves, with its cleaned text (``GET /v1/documents[/{id}]``)."""
+def fetch_documents(client: httpx.Client, corpus: str | None = None) -> list[dict[str, Any]]:
+    """Every document the service serves (of ``corpus``), with its cleaned text (``GET /v1/documents[/{id}]``)."""
+    params: dict[str, Any] = {"limit": 1000}
+    if corpus:
+        params["corpus"] = corpus
     try:
-        listing = client.get("/v1/documents")
+        listing = client.get("/v1/documents", params=params)
     except httpx.HTTPError as exc:
         raise EvalSetupError(f"Service unreachable at {client.base_url}: {exc}; is `sourcewise serve` running?") from exc
     if listing.status_code != 200:
@@ -181,15 +223,18 @@ def fetch_documents(client: httpx.Client) -> list[dict[str, Any]]:
             raise EvalSetupError(f"GET /v1/documents/{entry['doc_id']} answered {doc.status_code}: {_detail(doc)}")
         documents.append(doc.json())
     if not documents:
-        raise EvalSetupError("The service serves no documents: build the index with `sourcewise ingest` first")
+        where = f" in corpus {corpus!r}" if corpus else ""
+        raise EvalSetupError(f"The service serves no documents{where}: build the index with `sourcewise ingest` first")
     return documents
 
 
 def ask_service(
-    client: httpx.Client, question: EvalQuestion, top_k: int | None = None
+    client: httpx.Client, question: EvalQuestion, top_k: int | None = None, corpus: str | None = None
 ) -> tuple[dict[str, Any] | None, float, str | None]:
-    """POST one question: (response or None, seconds, error or None)."""
+    """POST one question (within ``corpus`` when given): (response or None, seconds, error or None)."""
     body: dict[str, Any] = {"question": question.question}
+    if corpus:
+        body["filters"] = {"corpora": [corpus]}
     if question.history:
         body["history"] = [turn.model_dump() for turn in question.history]
     if top_k is not None:
@@ -231,10 +276,10 @@ def run_system(
     return SystemReport(name=name, metrics=aggregate(results), results=results, responses=responses)
 
 
-def check_thresholds(metrics: SystemMetrics) -> list[ThresholdCheck]:
-    """Apply :data:`THRESHOLDS` to one system's metrics."""
+def check_thresholds(metrics: SystemMetrics, thresholds: Sequence[Threshold] = THRESHOLDS) -> list[ThresholdCheck]:
+    """Apply ``thresholds`` (the sample's by default) to one system's metrics."""
     checks = []
-    for threshold in THRESHOLDS:
+    for threshold in thresholds:
         actual = getattr(metrics, threshold.metric)
         checks.append(
             ThresholdCheck(
@@ -267,9 +312,11 @@ def run_evaluation(
     with_baseline: bool = True,
     embeddings: Embeddings | None = None,
     top_k: int | None = None,
+    corpus: str | None = None,
+    thresholds: Sequence[Threshold] = THRESHOLDS,
 ) -> EvalReport:
-    """Run the whole evaluation against the service behind ``client`` (and the baseline)."""
-    served = fetch_documents(client)
+    """Run the whole evaluation against the service behind ``client`` (and the baseline), within ``corpus``."""
+    served = fetch_documents(client, corpus)
     documents = {doc["doc_id"]: doc["text"] for doc in served}
     outlet_voices = {doc["doc_id"]: _voice(doc.get("outlet_voice")) for doc in served}
 
@@ -283,7 +330,7 @@ def run_evaluation(
         )
 
     sourcewise = run_system(
-        "sourcewise", lambda q: ask_service(client, q, top_k), questions, documents, gold, outlet_voices
+        "sourcewise", lambda q: ask_service(client, q, top_k, corpus), questions, documents, gold, outlet_voices
     )
     baseline_report: SystemReport | None = None
     if with_baseline:
@@ -299,7 +346,7 @@ def run_evaluation(
 
             baseline_report = run_system("baseline", ask_baseline, questions, documents, gold, outlet_voices)
 
-    checks = check_thresholds(sourcewise.metrics)
+    checks = check_thresholds(sourcewise.metrics, thresholds)
     return EvalReport(
         generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         target=target,
@@ -350,6 +397,7 @@ def metric_table(report: EvalReport) -> str:
         row("separation leaks", "leaks", lambda v: str(int(v)) if v is not None else "-"),
         row("attribution accuracy", "attribution_accuracy", _pct),
         row("gold-claim recall", "claim_recall", _pct),
+        row("quote precision (quotes that are gold claims)", "quote_precision", _pct),
         row("  recall under the right voice", "claim_recall_right_section", _pct),
         row("abstention accuracy", "abstention_accuracy", _pct),
         row("  unanswerable abstained", "unanswerable_abstained", _pct),
@@ -400,11 +448,14 @@ def build_parser() -> argparse.ArgumentParser:
         description="Ask every evaluation question through the public API; score Sourcewise and the LangChain baseline.",
     )
     parser.add_argument("--url", help="A running service (default: run the app in-process)")
-    parser.add_argument("--report", type=Path, default=DEFAULT_REPORT, help=f"JSON report path (default {DEFAULT_REPORT})")
+    parser.add_argument("--set", choices=sorted(EVAL_SETS), default="sample",
+                        help="sample: the sample corpus's questions; real: the committed real articles' (corpus/real)")
+    parser.add_argument("--corpus", help="Ask within this corpus (default: the set's)")
+    parser.add_argument("--report", type=Path, default=None, help="JSON report path (default reports/eval[-real].json)")
     parser.add_argument("--check", action="store_true", help="Exit 1 when a threshold fails")
     parser.add_argument("--no-baseline", action="store_true", help="Skip the LangChain baseline")
-    parser.add_argument("--questions", type=Path, default=QUESTIONS_PATH, help="Question file (YAML)")
-    parser.add_argument("--gold", type=Path, default=GOLD_ATTRIBUTION_PATH, help="Gold attribution file (YAML)")
+    parser.add_argument("--questions", type=Path, default=None, help="Question file (YAML; default: the set's)")
+    parser.add_argument("--gold", type=Path, default=None, help="Gold attribution file (YAML; default: the set's)")
     parser.add_argument("--top-k", type=int, default=None, help="top_k sent with each question (service default)")
     parser.add_argument("--quiet", action="store_true", help="Print only the metric table")
     parser.add_argument("-v", "--verbose", action="store_true", help="Log progress")
@@ -418,6 +469,11 @@ def main(argv: list[str] | None = None) -> int:
         logging.basicConfig(
             level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
         )
+    chosen = EVAL_SETS[args.set]
+    args.questions = args.questions or chosen.questions
+    args.gold = args.gold or chosen.gold
+    args.report = args.report or chosen.report
+    corpus = args.corpus or chosen.corpus
     try:
         questions = load_questions(args.questions).questions
         gold_labels = load_gold_attribution(args.gold)
@@ -431,6 +487,8 @@ def main(argv: list[str] | None = None) -> int:
                 gold_path=args.gold,
                 with_baseline=not args.no_baseline,
                 top_k=args.top_k,
+                corpus=corpus,
+                thresholds=chosen.thresholds,
             )
     except (EvalDataError, EvalSetupError) as exc:
         print(f"sourcewise eval: {exc}", file=sys.stderr)
@@ -442,7 +500,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.quiet:
         print()
         print(question_table(report))
-    print(f"\n{len(questions)} questions over {report.documents} documents; report written to {args.report}")
+    print(f"\n{len(questions)} questions ({args.set} set) over {report.documents} documents"
+          f"{f' of corpus {corpus}' if corpus else ''}; report written to {args.report}")
     failed = [c for c in report.checks if not c.passed]
     if failed:
         missed = ", ".join(f"{c.metric} = {c.actual:g} (wanted {c.bound} {c.value:g})" if c.actual is not None

@@ -29,8 +29,6 @@ from typing import Any
 from service.figures import asked_figure
 from service.overview import compose_answer
 from service.quotes import (
-    SUPPORT_BAR,
-    UNKNOWN_SUBJECT_BAR,
     make_spans,
     score_candidates,
     sections_of,
@@ -96,6 +94,7 @@ _QUESTION_FRAME = frozenset("why when where many much exactly else more please".
 #: Nouns that frame a question rather than name its subject ("by what date", "for what reason").
 _FRAME_NOUNS = frozenset(
     "date day time year number amount reason way kind sort thing people anyone everyone someone "
+    "answer question response reply comment remarks statement "
     "what who whom which how".split()
 )
 #: Document records kept in memory (by id); a change in the store empties the cache.
@@ -256,10 +255,12 @@ class AnswerEngine:
         scored = score_candidates(candidates, question, context, query_vector, own_vector, self.lexical.idf, asked)
         best = scored[0].score if scored else 0.0
         # Tagging the question only matters when the best passage lies between the two bars.
-        unknown = self.unknown_subjects(question) if SUPPORT_BAR <= best < UNKNOWN_SUBJECT_BAR else []
-        bar = UNKNOWN_SUBJECT_BAR if unknown else SUPPORT_BAR
+        relevance = self.settings.relevance
+        unknown = self.unknown_subjects(question) if relevance.support_bar <= best < relevance.unknown_subject_bar else []
+        bar = relevance.unknown_subject_bar if unknown else relevance.support_bar
         chosen = select(scored, request.top_k, bar, about_speaker=about_speaker,
-                        speaker_words=speakers.distinctive_words(named) if named else None)
+                        speaker_words=speakers.distinctive_words(named) if named else None,
+                        quote_bar=relevance.quote_bar, quote_margin=relevance.quote_margin)
         if not chosen:
             logger.info("No quote clears the bar %.2f for %r (best %.3f; unknown subjects %s)", bar, question, best, unknown)
             text = NOT_ANSWERED if request.filters.is_empty() else NOT_ANSWERED_FILTERED
@@ -298,6 +299,7 @@ class AnswerEngine:
         if self._tagger is None or not self.lexical.ready:
             return []
         titles = self._title_words()
+        names = self.speakers().all_words  # an author may be named in the byline only
         unknown: list[str] = []
         for token in self._tagger(question):
             if token.pos_ not in ("NOUN", "PROPN") or token.is_stop:
@@ -306,7 +308,7 @@ class AnswerEngine:
             # British and American spellings ("rumours", "rumors") name the same thing.
             forms |= {f.replace("our", "or") for f in forms} | {f.replace("or", "our") for f in forms}
             terms = [t for f in forms for t in tokenize(f)]
-            if forms & _FRAME_NOUNS or any(self.lexical.knows(t) or t in titles for t in terms):
+            if forms & _FRAME_NOUNS or any(self.lexical.knows(t) or t in titles or t in names for t in terms):
                 continue
             if not tokenize(token.text):
                 continue  # punctuation or a stop word the lexical tokenizer drops
@@ -355,6 +357,8 @@ class SpeakerIndex:
         #: Words of titles and places ("minister", "president", "kazakhstan") name nobody on their own;
         #: a word that is a whole name ("RT" in "editor-in-chief of RT") still names that speaker.
         whole_names = {next(iter(words)) for words in self._words.values() if len(words) == 1}
+        #: Every word of every speaker's name.
+        self.all_words = frozenset(w for words in self._words.values() for w in words)
         self._title_words = frozenset(w for words in all_roles.values() for w in words) - whole_names
 
     def named_by(self, forms: Iterable[str]) -> frozenset[str]:

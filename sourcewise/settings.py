@@ -37,6 +37,20 @@ class ChunkingParams(BaseModel):
     overlap_sentences: int = Field(default=1, ge=0, le=3, description="Sentences shared by neighbouring chunks")
 
 
+class RelevanceParams(BaseModel):
+    """When a question counts as answered, and which quotes answer it (README, "The evaluation sets":
+    each value measured on the sample's and the real articles' question sets)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    support_bar: float = Field(default=0.50, ge=0, le=2, description="Score the best passage needs for an answer at all")
+    unknown_subject_bar: float = Field(
+        default=0.74, ge=0, le=2, description="The bar when the question names something no document mentions"
+    )
+    quote_bar: float = Field(default=0.40, ge=0, le=2, description="Score every quote needs")
+    quote_margin: float = Field(default=0.20, ge=0, le=2, description="Quotes must score within this of the best one")
+
+
 class ApiKeySpec(BaseModel):
     """One API key, as configured: its name (for logs), its SHA-256 hash, access and rate limit."""
 
@@ -81,6 +95,7 @@ class Settings(BaseSettings):
     )
     embedding_batch_size: int = Field(default=64, ge=1, le=1024)
     chunking: ChunkingParams = Field(default_factory=ChunkingParams)
+    relevance: RelevanceParams = Field(default_factory=RelevanceParams, description="Relevance bars (JSON)")
     host: str = Field(default="127.0.0.1", validation_alias=AliasChoices("HOST", "SOURCEWISE_HOST"))
     port: int = Field(default=8000, validation_alias=AliasChoices("PORT", "SOURCEWISE_PORT"))
     api_url: str = Field(default="http://127.0.0.1:8000", description="Where the clients find the API")

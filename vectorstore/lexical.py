@@ -309,7 +309,10 @@ class LexicalIndex:
             self._df[code] += 1
         self._terms_of_row.append(array("I", counts))
         attribution = p.attribution
-        speaker = attribution.speaker.name if attribution.how != "author" and attribution.speaker.name else ""
+        # A person writing in their own name (a minister's remarks, a columnist) speaks; an outlet's
+        # own sentences are the outlet's, whose name questions use for other things too.
+        name = attribution.speaker.name or ""
+        speaker = name if attribution.how != "author" or (name and name != p.publisher) else ""
         for name, value in (("voice", attribution.speaker.voice.value), ("corpus", p.corpus),
                             ("publisher", p.publisher), ("doc", p.doc_id), ("speaker", speaker)):
             self._fields[name].append(self._codes[name].code(value))
@@ -547,7 +550,7 @@ class LexicalIndex:
 
 
 #: Bumped when the snapshot layout changes (an old snapshot is then ignored and rebuilt).
-_SNAPSHOT_FORMAT = 2  # 2: speakers' roles
+_SNAPSHOT_FORMAT = 3  # 2: speakers' roles; 3: authors writing in their own name
 
 
 def _flat(name: str, arrays: Sequence[array], dtype) -> dict[str, np.ndarray]:

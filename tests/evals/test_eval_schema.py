@@ -136,3 +136,19 @@ def _write(tmp_path: Path, body: str) -> Path:
 def test_malformed_question_files_are_rejected_with_the_reason(tmp_path: Path, body: str, message: str) -> None:
     with pytest.raises(EvalDataError, match=message):
         load_questions(_write(tmp_path, body))
+
+
+def test_the_real_article_set_is_large_varied_and_verbatim() -> None:
+    from collections import Counter
+
+    from evals.runner import EVAL_SETS
+    from evals.schema import check_claims_in_corpus, corpus_texts
+    from sourcewise.settings import PROJECT_ROOT
+
+    real = EVAL_SETS["real"]
+    questions = load_questions(real.questions)
+    kinds = Counter(q.kind.value for q in questions.questions)
+    assert len(questions.questions) >= 40
+    assert kinds["voice"] >= 10 and kinds["follow_up"] >= 5 and kinds["loaded"] >= 5 and kinds["unanswerable"] >= 8
+    assert not check_claims_in_corpus(questions, corpus_texts(PROJECT_ROOT / "corpus" / "real"))
+    assert {m.metric for m in real.thresholds} >= {"leaks", "quote_precision", "claim_recall", "unanswerable_abstained"}
