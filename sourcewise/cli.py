@@ -200,7 +200,11 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=os.environ.get("SOURCEWISE_LOG_LEVEL", "WARNING"), format="%(levelname)s %(name)s: %(message)s")
     argv = list(sys.argv[1:] if argv is None else argv)
     # eval and bench own their options.
-    if argv and argv[0] in ("eval", "bench"):
+    if argv and argv[0] in ("eval", "bench", "load"):
+        if argv[0] == "load":
+            from evals.bench.load import main as load_main
+
+            return load_main(argv[1:])
         return (_eval if argv[0] == "eval" else _bench)(argv[1:])
     parser = argparse.ArgumentParser(prog="sourcewise", description="Quote-first, speaker-attributed answers.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -239,6 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     q.set_defaults(func=_keys)
     sub.add_parser("eval", help="run the evaluation set (see `sourcewise eval --help`)")
     sub.add_parser("bench", help="run the benchmark (see `sourcewise bench --help`)")
+    sub.add_parser("load", help="the service under 10 and 50 concurrent clients, 1 and 2 workers (`--help`)")
     args = parser.parse_args(argv)
     return args.func(args)
 
