@@ -45,12 +45,22 @@ _UNIT_CLASSES = {
     **dict.fromkeys(
         "troop soldier servicemen serviceman peacekeeper paratrooper paratroop personnel military force fighter".split(), "troops"
     ),
-    **dict.fromkeys("people person dead death victim killed casualty fatality civilian".split(), "people"),
+    **dict.fromkeys("people person dead death died victim killed casualty fatality civilian".split(), "people"),
     **dict.fromkeys("injured wounded hurt injury".split(), "injured"),
+    **dict.fromkeys("detained arrested detainee arrest detention".split(), "detained"),
     **dict.fromkeys("day week month hour".split(), "duration"),
 }
 _UNIT_CLASS_NAMES = frozenset(_UNIT_CLASSES.values())
-_OUTCOME_WORDS = frozenset("killed dead died injured wounded hurt".split())
+_OUTCOME_WORDS = frozenset("killed dead died injured wounded hurt detained arrested".split())
+# What a date is the date of: a withdrawal is not a deployment, nor the start of the protests.
+_EVENTS = {
+    "withdrawal": "withdraw withdraws withdrew withdrawn withdrawal withdrawing leave leaves left pull pulled "
+                  "pullout depart departed departure exit return returned end ended completion completed",
+    "deployment": "deploy deployed deploying deployment arrive arrived arrival send sent dispatch dispatched "
+                  "land landed enter entered",
+    "start": "begin began begun beginning start started erupt erupted outbreak broke",
+}
+_EVENT_OF = {word: event for event, words in _EVENTS.items() for word in words.split()}
 
 
 @dataclass(frozen=True)
@@ -59,16 +69,21 @@ class AskedFigure:
 
     kind: Literal["count", "date"]
     unit: str | None = None
+    event: str | None = None  # a date of what: withdrawal, deployment or start
 
 
 def asked_figure(question: str) -> AskedFigure | None:
     """What figure ``question`` asks for ("how many soldiers" -> a count of troops), or None."""
     if _ASKS_COUNT.search(question):
-        units = [_unit_class(word) for word in re.findall(r"[^\W\d_]+", question)]
-        known = [unit for unit in units if unit in _UNIT_CLASS_NAMES]
+        words = re.findall(r"[^\W\d_]+", question)
+        # What happened to them decides what is asked: "how many people were detained" asks the detained.
+        outcomes = [_UNIT_CLASSES[w.lower()] for w in words if w.lower() in _OUTCOME_WORDS]
+        units = [_unit_class(word) for word in words]
+        known = outcomes or [unit for unit in units if unit in _UNIT_CLASS_NAMES]
         return AskedFigure("count", known[0] if known else None)
     if _ASKS_DATE.search(question):
-        return AskedFigure("date")
+        events = [_EVENT_OF[w] for w in re.findall(r"[^\W\d_]+", question.lower()) if w in _EVENT_OF]
+        return AskedFigure("date", event=events[0] if events else None)
     return None
 
 
@@ -79,6 +94,8 @@ def figures_in(text: str, asked: AskedFigure) -> list[tuple[str, float, str]]:
     Cached: the same corpus sentences are read for every question that asks for a figure (callers
     must not modify the list)."""
     if asked.kind == "date":
+        if asked.event is not None and asked.event not in {_EVENT_OF.get(w) for w in re.findall(r"[^\W\d_]+", text.lower())}:
+            return []  # a date, but of something else
         return [("date", value, printed) for value, printed in _dates(text)]
     counts = _counts(text)
     if asked.unit is not None:
@@ -134,9 +151,11 @@ def _counts(text: str) -> list[tuple[str, float, str]]:
         unit_class = _unit_class(head or (words[0] if words else ""))
         # What happened to them decides what is counted: "3,000 people injured" counts the injured,
         # "12 security forces personnel killed" the dead.
-        outcomes = {_UNIT_CLASSES[w.lower()] for w in words if w.lower() in _OUTCOME_WORDS}
-        if outcomes and unit_class in ("troops", "people", "injured"):
-            unit_class = "injured" if "injured" in outcomes else "people"
+        # ... also a few words on: "9,900 people were detained", "2,200 had been injured".
+        later = re.findall(r"[^\W\d_]+", text[match.end() : match.end() + 60])[:len(words) + 3]
+        outcomes = {_UNIT_CLASSES[w.lower()] for w in [*words, *later] if w.lower() in _OUTCOME_WORDS}
+        if outcomes and unit_class in ("troops", "people", "injured", "detained"):
+            unit_class = next((u for u in ("injured", "detained") if u in outcomes), "people")
         if unit_class not in _UNIT_CLASS_NAMES:
             # "peacekeepers would number about 2,500": the counted noun may come shortly before.
             before = re.findall(r"[^\W\d_]+", text[max(0, match.start() - 60) : match.start()])[-6:]

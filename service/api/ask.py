@@ -23,7 +23,10 @@ async def ask_slot(request: Request) -> AsyncIterator[None]:
     slots: asyncio.Semaphore = request.app.state.ask_slots
     wait = request.app.state.settings.queue_wait_s
     try:
-        await asyncio.wait_for(slots.acquire(), timeout=wait)
+        if slots.locked():
+            await asyncio.wait_for(slots.acquire(), timeout=wait)
+        else:
+            await slots.acquire()  # a free slot is taken at once, whatever the wait allowed
     except TimeoutError:
         raise HTTPException(
             status.HTTP_503_SERVICE_UNAVAILABLE,

@@ -83,7 +83,7 @@ def test_dates_are_read_in_either_order() -> None:
 def test_questions_say_which_figure_they_ask_for() -> None:
     assert asked_figure("How many soldiers were sent?") == AskedFigure("count", "troops")
     assert asked_figure("How many people died?") == AskedFigure("count", "people")
-    assert asked_figure("When did the troops leave?") == AskedFigure("date")
+    assert asked_figure("When did the troops leave?") == AskedFigure("date", event="withdrawal")
     assert asked_figure("Why did the troops leave?") is None
 
 
@@ -182,3 +182,28 @@ def test_headings_and_fragments_are_not_quotable(text: str, gap: str, ok: bool) 
     from service.quotes import quotable
 
     assert quotable(SimpleNamespace(text=text, gap_after=gap)) is ok
+
+
+def test_a_figure_answers_only_the_quantity_asked() -> None:
+    report = "Police said 9,900 people were detained, while 164 people were killed and 2,200 injured."
+    for question, unit, values in (
+        ("How many people were detained?", "detained", [9900.0]),
+        ("How many people were killed?", "people", [164.0]),
+        ("How many were injured?", "injured", [2200.0]),
+        ("How many died?", "people", [164.0]),
+    ):
+        asked = asked_figure(question)
+        assert asked.unit == unit
+        assert [value for _, value, _ in figures_in(report, asked)] == values, question
+    troops = asked_figure("How many troops were sent?")
+    assert [v for _, v, _ in figures_in("Three-thousand paratroops landed in Almaty.", troops)] == [3000.0]
+
+
+def test_a_date_answers_only_the_event_asked() -> None:
+    asked = asked_figure("When did the CSTO troops withdraw from Kazakhstan?")
+    assert asked.event == "withdrawal"
+    assert figures_in("The protests began on January 2.", asked) == []
+    assert figures_in("The first troops arrived on January 6.", asked) == []
+    assert [p for _, _, p in figures_in("The withdrawal was completed on January 19.", asked)] == ["January 19"]
+    deployed = asked_figure("When were the troops deployed?")
+    assert figures_in("The first troops arrived on January 6.", deployed) != []
