@@ -223,8 +223,9 @@ def render_answer(answer: Mapping[str, Any]) -> dict[str, Any]:
                 "text": {"type": "plain_text", "text": _plain(question, MAX_HEADER_CHARS), "emoji": True},
             }
         )
-    if overview:
-        head.append(_section(_markdown_to_mrkdwn(overview, MAX_OVERVIEW_CHARS)))
+    if sections:
+        # Who says what, without the excerpts the quotes below show anyway.
+        head.append(_section(_who_speaks(sections, overview)))
     if sections:
         head.append({"type": "divider"})
 
@@ -234,6 +235,12 @@ def render_answer(answer: Mapping[str, Any]) -> dict[str, Any]:
     block_budget = MAX_BLOCKS - len(head) - 1
     char_budget = MAX_TOTAL_CHARS - sum(_block_chars(b) for b in head) - 400
     shown = _allocate(sections, block_budget, char_budget)
+    if sections and not all(shown) and len(head) > 1:
+        # The summary would crowd a voice out of the message: the voices' own headings say it too.
+        head = [b for b in head if b.get("type") != "section"]
+        block_budget = MAX_BLOCKS - len(head) - 1
+        char_budget = MAX_TOTAL_CHARS - sum(_block_chars(b) for b in head) - 400
+        shown = _allocate(sections, block_budget, char_budget)
 
     body: list[dict[str, Any]] = []
     for section, texts in zip(sections, shown):
@@ -270,7 +277,36 @@ def _plain(text: str, limit: int) -> str:
 
 
 def _fallback_text(question: str, overview: str, sections: Sequence[Mapping[str, Any]], omitted: int) -> str:
-    """The notification text: question, overview and which voices were quoted (no colour needed)."""
-    voices = ", ".join(f"{s.get('label') or s.get('voice')} ({len(s['quotes'])})" for s in sections)
-    parts = [p for p in (question, overview, f"Quotes by voice: {voices}" if voices else "") if p]
+    """The notification text, plain (no markup a notification would show as asterisks): the
+    question and who is quoted under which voice."""
+    voices = "; ".join(f"{s.get('label') or s.get('voice')}: {', '.join(_speakers(s)[:3]) or 'unnamed'}"
+                       f" ({len(s['quotes'])})" for s in sections)
+    parts = [p for p in (question, f"Quotes by voice: {voices}" if voices else "") if p]
     return _shorten("\n".join(parts), MAX_FALLBACK_CHARS)
+
+
+def _speakers(section: Mapping[str, Any]) -> list[str]:
+    names: list[str] = []
+    for quote in section.get("quotes") or []:
+        name = (quote.get("speaker") or {}).get("name")
+        if name and name not in names:
+            names.append(str(name))
+    return names
+
+
+#: The who-says-what summary stays short: the quotes need the message's room.
+MAX_SUMMARY_CHARS = 600
+
+
+def _who_speaks(sections: Sequence[Mapping[str, Any]], overview: str) -> str:
+    """One line per voice with its speakers, then the overview's differing figures, if any."""
+    lines = []
+    for section in sections:
+        speakers = ", ".join(escape_mrkdwn(_shorten(n, 40)) for n in _speakers(section)[:3]) or "unnamed sources"
+        count = len(section["quotes"])
+        lines.append(f"• *{escape_mrkdwn(str(section.get('label') or section.get('voice')))}* — {speakers}"
+                     f" ({count} quote{'s' if count != 1 else ''})")
+    if "Figures differ by source:" in overview:
+        figures = overview.split("Figures differ by source:", 1)[1].strip()
+        lines += ["", "*Figures differ by source:*", _markdown_to_mrkdwn(figures, MAX_OVERVIEW_CHARS // 2)]
+    return _shorten("\n".join(lines), MAX_SUMMARY_CHARS)

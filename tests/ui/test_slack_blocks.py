@@ -124,7 +124,7 @@ def test_quote_text_is_escaped_so_it_cannot_ping_or_link() -> None:
     shown = quote_blocks(message["blocks"])[0]
     assert "Ping &lt;!channel&gt; and &lt;@U123&gt;, see &lt;https://evil.example|this&gt; &amp; more &gt; less" in shown
     assert "Speaker &lt;b&gt;" in shown
-    assert "Overview &amp; &lt;summary&gt;" in everything
+    assert "Who said &lt;what&gt;?" in everything
 
 
 def test_quotes_show_speaker_role_outlet_date_and_a_link_when_there_is_a_url() -> None:
@@ -165,7 +165,10 @@ def test_sections_come_in_api_order_with_the_overview_first() -> None:
     answer = make_answer(quotes_per_voice=1, quote_text="Claim")
     blocks = render_answer(answer)["blocks"]
     assert blocks[0]["type"] == "header"
-    assert blocks[1]["text"]["text"].startswith("Russian state sources (*TASS*)")  # markdown bold -> mrkdwn
+    # Who says what under each voice, without repeating the quotes that follow.
+    summary = blocks[1]["text"]["text"]
+    assert summary.startswith("• *Russian state sources* — A. Speaker (1 quote)")
+    assert "Claim" not in summary
     order = [v for t in texts_of(blocks) for v in Voice if t.startswith(VOICE_MARKERS[v.value])]
     assert order == list(Voice)
 
@@ -187,8 +190,9 @@ def test_unsupported_answer_is_one_plain_section() -> None:
 def test_fallback_text_names_the_voices_quoted() -> None:
     answer = make_answer(quotes_per_voice=2, quote_text="Claim")
     text = render_answer(answer)["text"]
-    assert "Russian state sources (2)" in text
-    assert "Independent media and analysts (2)" in text
+    assert "Russian state sources: A. Speaker (2)" in text
+    assert "*" not in text and "**" not in text  # a notification shows markup as asterisks
+    assert "Independent media and analysts: A. Speaker (2)" in text
     assert len(text) <= 3000
 
 
