@@ -43,7 +43,7 @@ class RelevanceParams(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    support_bar: float = Field(default=0.50, ge=0, le=2, description="Score the best passage needs for an answer at all")
+    support_bar: float = Field(default=0.45, ge=0, le=2, description="Score the best passage needs for an answer at all")
     unknown_subject_bar: float = Field(
         default=0.74, ge=0, le=2, description="The bar when the question names something no document mentions"
     )

@@ -158,7 +158,7 @@ def test_reingest_while_serving_never_quotes_a_removed_document_or_stale_offsets
     corpus = small_corpus(tmp_path / "sample", ["politiks-troops-quell-protests", "daryo-csto-january-crisis"])
     settings = Settings(data_dir=tmp_path / "data", corpus_dir=corpus, chroma_host=None)
     assert ingest_corpus(corpus, settings).ok
-    question = "Why were Russian troops sent to Kazakhstan?"
+    question = "Why did the Russian government send military forces to Kazakhstan?"
     with TestClient(create_app(settings)) as client:
         before = client.post("/v1/ask", json={"question": question}).json()
         assert {"politiks-troops-quell-protests", "daryo-csto-january-crisis"} & set(quoted_doc_ids(before))
