@@ -47,6 +47,11 @@ TYPOLOGY_LABELS = {
     "ISM": "independent, state-managed",
     "IP": "independent public media",
 }
+#: The same typologies as a reader would say them, for the roles shown beside quotes.
+TYPOLOGY_SHORT = {
+    "SC": "state-controlled", "CaPu": "captured public media", "CaPr": "captured private media",
+    "ISFM": "state-funded and state-managed", "ISF": "state-funded", "ISM": "state-managed", "IP": "public media",
+}
 #: Pseudo-voice in descriptor rules: the government of the country the corpus is about.
 CONTEXT_GOVERNMENT = "context_government"
 #: Hosts that carry many outlets' pages; a Matrix URL on them names no outlet by domain.
@@ -787,7 +792,9 @@ def load_state_media_matrix(path: Path = STATE_MEDIA_MATRIX, countries: list[Cou
             outlets[key] = Entity(
                 name=names[0],
                 aliases=names[1:],
-                role=f"{country} outlet ({TYPOLOGY_LABELS[typology]})",
+                # "state media of Russia (State Media Matrix: state-controlled)": a label, not a code.
+                role=(f"{'state' if typology in STATE_CONTROLLED_TYPOLOGIES else 'public'} media of {country} "
+                      f"(State Media Matrix: {TYPOLOGY_SHORT[typology]})"),
                 voice=voice,
                 kind="outlet",
                 country=country or None,
