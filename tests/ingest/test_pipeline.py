@@ -3,7 +3,6 @@ idempotent, documents dropped from the manifest leave the store, and the CLI say
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,22 +11,12 @@ import pytest
 import yaml
 
 from ingest.pipeline import ingest_corpus
+from tests.support import small_corpus
 from sourcewise.settings import PROJECT_ROOT, Settings
 from vectorstore.embeddings import load_embedder
 from vectorstore.store import KnowledgeStore
 
 SAMPLE = PROJECT_ROOT / "corpus" / "sample"
-
-
-def small_corpus(folder: Path, doc_ids: list[str]) -> Path:
-    """A corpus folder with some of the sample documents and a manifest for them."""
-    folder.mkdir(parents=True, exist_ok=True)
-    manifest = yaml.safe_load((SAMPLE / "manifest.yaml").read_text(encoding="utf-8"))
-    manifest["documents"] = [d for d in manifest["documents"] if d["doc_id"] in doc_ids]
-    for doc in manifest["documents"]:
-        shutil.copy(SAMPLE / doc["file"], folder / doc["file"])
-    (folder / "manifest.yaml").write_text(yaml.safe_dump(manifest, allow_unicode=True), encoding="utf-8")
-    return folder
 
 
 def store_for(settings: Settings) -> KnowledgeStore:

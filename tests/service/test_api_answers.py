@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -10,6 +9,7 @@ from fastapi.testclient import TestClient
 from sourcewise.settings import Settings
 from sourcewise.types import STATE_VOICES, ProcessedDocument, Voice
 from vectorstore.embeddings import load_embedder
+from tests.support import ask, quotes_of
 from vectorstore.store import KnowledgeStore
 
 #: Questions the sample corpus (five articles on the CSTO deployment in Kazakhstan) does not answer.
@@ -18,16 +18,6 @@ UNANSWERABLE = [
     "What will the weather be like in Paris this weekend?",
     "What did Japan's prime minister say about the unrest in Kazakhstan?",
 ]
-
-
-def ask(client: TestClient, question: str, **extra: Any) -> dict[str, Any]:
-    response = client.post("/v1/ask", json={"question": question, **extra})
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
-def quotes_of(answer: dict[str, Any]) -> list[dict[str, Any]]:
-    return [quote for section in answer["sections"] for quote in section["quotes"]]
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,6 @@ as explicit regression tests below.
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 
 import subprocess
@@ -18,35 +16,17 @@ from pathlib import Path
 
 import httpx
 import pytest
-import yaml
 
-from ingest.pipeline import ingest_corpus
-from service.launch import api_command, free_port, running_server
-from sourcewise.settings import PROJECT_ROOT, Settings
+from sourcewise.settings import PROJECT_ROOT
+from tests.support import service_over_sample_document
 
 SAMPLE = PROJECT_ROOT / "corpus" / "sample"
 
 
 @pytest.fixture(scope="module")
 def fuzz_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("fuzz")
-    corpus = root / "sample"
-    corpus.mkdir()
-    manifest = yaml.safe_load((SAMPLE / "manifest.yaml").read_text(encoding="utf-8"))
-    manifest["documents"] = [d for d in manifest["documents"] if d["doc_id"] == "daryo-csto-january-crisis"]
-    shutil.copy(SAMPLE / manifest["documents"][0]["file"], corpus)
-    (corpus / "manifest.yaml").write_text(yaml.safe_dump(manifest, allow_unicode=True), encoding="utf-8")
-    data = root / "data"
-    assert ingest_corpus(corpus, Settings(data_dir=data, corpus_dir=corpus, chroma_host=None)).ok
-    env = {**os.environ, "SOURCEWISE_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1",
-           # The fuzzer sends thousands of requests; the per-key limits are not what is tested here.
-           "SOURCEWISE_MAX_CONCURRENT_ASKS": "8"}
-    for name in ("CHROMA_HOST", "SOURCEWISE_CHROMA_HOST", "SOURCEWISE_API_KEYS"):
-        env.pop(name, None)
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    with running_server(api_command(port), env=env, health_url=f"{url}/readyz", log_path=root / "api.log",
-                        timeout=120, name="the fuzzed service"):
+    with service_over_sample_document(tmp_path_factory.mktemp("fuzz"), "daryo-csto-january-crisis",
+                                      name="the fuzzed service") as url:
         yield url
 
 

@@ -12,17 +12,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.support import ask, quotes_of
+
 HEADING = "The USA and EU: champions of peaceful protests or meddlers?"
-
-
-def ask(client: TestClient, question: str, **extra: Any) -> dict[str, Any]:
-    response = client.post("/v1/ask", json={"question": question, **extra})
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
-def quotes_of(answer: dict[str, Any]) -> list[dict[str, Any]]:
-    return [quote for section in answer["sections"] for quote in section["quotes"]]
 
 
 def speakers_of(answer: dict[str, Any]) -> list[str | None]:

@@ -8,7 +8,6 @@ production; the keys themselves exist only in the test.
 from __future__ import annotations
 
 import logging
-import shutil
 import time
 from pathlib import Path
 
@@ -20,25 +19,14 @@ from evals.bench.runs import article_text
 from ingest.pipeline import ingest_corpus
 from service.access import hash_key
 from service.app import create_app
-from sourcewise.settings import PROJECT_ROOT, ApiKeySpec, Settings
+from sourcewise.settings import ApiKeySpec, Settings
+from tests.support import small_corpus
 
-SAMPLE = PROJECT_ROOT / "corpus" / "sample"
 READ_KEY = "sw_test-read-key-7f3a9c"
 WRITE_KEY = "sw_test-write-key-41be02"
 SLOW_KEY = "sw_test-slow-key-9d0e11"
 #: How long a change may take to reach the answers (the lexical index checks the change log twice a second).
 FOLLOW_S = 5.0
-
-
-def small_corpus(folder: Path, doc_ids: list[str]) -> Path:
-    """A corpus folder with some of the sample documents and a manifest for them."""
-    folder.mkdir(parents=True, exist_ok=True)
-    manifest = yaml.safe_load((SAMPLE / "manifest.yaml").read_text(encoding="utf-8"))
-    manifest["documents"] = [d for d in manifest["documents"] if d["doc_id"] in doc_ids]
-    for doc in manifest["documents"]:
-        shutil.copy(SAMPLE / doc["file"], folder / doc["file"])
-    (folder / "manifest.yaml").write_text(yaml.safe_dump(manifest, allow_unicode=True), encoding="utf-8")
-    return folder
 
 
 def auth(key: str) -> dict[str, str]:

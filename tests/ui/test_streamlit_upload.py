@@ -7,49 +7,29 @@ write key configured as their hashes; the page gets its key from ``SOURCEWISE_AP
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
-import yaml
 from streamlit.testing.v1 import AppTest
 
 from evals.bench.runs import article_text
-from ingest.pipeline import ingest_corpus
 from service.access import hash_key
-from service.launch import api_command, free_port, running_server
-from sourcewise.settings import PROJECT_ROOT, Settings, get_settings
+from sourcewise.settings import PROJECT_ROOT, get_settings
+from tests.support import service_over_sample_document
 from ui.streamlit_app import upload_fields
 
 STREAMLIT_APP = PROJECT_ROOT / "ui" / "streamlit_app.py"
-SAMPLE = PROJECT_ROOT / "corpus" / "sample"
 WRITE_KEY = "sw_ui-write-key-5c1d"
 READ_KEY = "sw_ui-read-key-77a0"
 
 
 @pytest.fixture(scope="module")
 def keyed_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("ui-upload")
-    corpus = root / "sample"
-    corpus.mkdir()
-    manifest = yaml.safe_load((SAMPLE / "manifest.yaml").read_text(encoding="utf-8"))
-    manifest["documents"] = [d for d in manifest["documents"] if d["doc_id"] == "politiks-troops-quell-protests"]
-    shutil.copy(SAMPLE / manifest["documents"][0]["file"], corpus)
-    (corpus / "manifest.yaml").write_text(yaml.safe_dump(manifest, allow_unicode=True), encoding="utf-8")
-    settings = Settings(data_dir=root / "data", corpus_dir=corpus, chroma_host=None)
-    assert ingest_corpus(corpus, settings).ok
     keys = [{"name": "ui-read", "sha256": hash_key(READ_KEY), "access": "read"},
             {"name": "ui-write", "sha256": hash_key(WRITE_KEY), "access": "write"}]
-    env = {**os.environ, "SOURCEWISE_DATA_DIR": str(settings.data_dir), "SOURCEWISE_API_KEYS": json.dumps(keys),
-           "HF_HUB_OFFLINE": "1"}
-    for name in ("CHROMA_HOST", "SOURCEWISE_CHROMA_HOST"):
-        env.pop(name, None)
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    with running_server(api_command(port), env=env, health_url=f"{url}/healthz", log_path=root / "api.log",
-                        timeout=120, name="the keyed service"):
+    with service_over_sample_document(tmp_path_factory.mktemp("ui-upload"), "politiks-troops-quell-protests",
+                                      env={"SOURCEWISE_API_KEYS": json.dumps(keys)}, name="the keyed service") as url:
         yield url
 
 
