@@ -456,19 +456,18 @@ class LexicalIndex:
 
     def speakers(self) -> list[str]:
         """Every named speaker (or conduit) of a passage in the index."""
-        if not self.ready:
-            return []
-        with self._lock:
-            values = self._codes["speaker"].values
-            return [values[code] for code, rows in self._speaker_rows.items() if values[code] and any(self._alive[r] for r in rows)]
+        return self._live_names(self._speaker_rows)
 
     def roles(self) -> list[str]:
         """Every role a named speaker of a passage has ("Kremlin spokesman"); ``passages_of`` takes them too."""
+        return self._live_names(self._role_rows)
+
+    def _live_names(self, rows_by_code: dict[int, list[int]]) -> list[str]:
         if not self.ready:
             return []
         with self._lock:
             values = self._codes["speaker"].values
-            return [values[code] for code, rows in self._role_rows.items() if values[code] and any(self._alive[r] for r in rows)]
+            return [values[code] for code, rows in rows_by_code.items() if values[code] and any(self._alive[r] for r in rows)]
 
     def publishers(self) -> list[str]:
         """Every publisher of an indexed passage."""

@@ -270,12 +270,7 @@ def timed_ms(call: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, 
 
 def peak_rss_kib(pid: int) -> float | None:
     """Peak resident memory (``VmHWM``) of a live process, in KiB; None where /proc cannot tell."""
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return None
-    match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
-    return float(match.group(1)) if match else None
+    return _proc_status_kib(pid, "VmHWM")
 
 
 def own_peak_rss_kib() -> float:
@@ -284,13 +279,15 @@ def own_peak_rss_kib() -> float:
     return peak / 1024 if sys.platform == "darwin" else float(peak)
 
 
-
-
 def rss_kib(pid: int) -> float | None:
     """Resident memory (``VmRSS``) of a live process now, in KiB; None where /proc cannot tell."""
+    return _proc_status_kib(pid, "VmRSS")
+
+
+def _proc_status_kib(pid: int, field: str) -> float | None:
     try:
         status = Path(f"/proc/{pid}/status").read_text()
     except OSError:
         return None
-    match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
+    match = re.search(rf"^{field}:\s+(\d+) kB", status, re.MULTILINE)
     return float(match.group(1)) if match else None
