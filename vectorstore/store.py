@@ -212,6 +212,9 @@ class KnowledgeStore:
         #: Where the store is, for messages: a folder or a server URL.
         self.location = location
         self._collections: dict[CollectionKind, Collection] = {}
+        #: The change log's length when last looked at, and the entries this object wrote since.
+        self._seen_changes: int | None = None
+        self._own_changes = 0
         with self._errors("opening the collections"):
             self._write_batch = max(1, min(_WRITE_BATCH, client.get_max_batch_size()))
             for kind in COLLECTION_KINDS:
@@ -514,6 +517,7 @@ class KnowledgeStore:
             metadatas.append({k: v for k, v in {"seq": seq, "op": op, "doc_id": doc_id, "corpus": corpus,
                                                 "version": version}.items() if v is not None})
         self._collections["changes"].add(ids=ids, embeddings=[_CHANGE_VECTOR] * len(ids), metadatas=metadatas)
+        self._own_changes += len(ids)
 
     def reset(self) -> None:
         """Drop this index's collections and start them empty (for tests and tools)."""
@@ -733,10 +737,39 @@ class KnowledgeStore:
         ]
         return sorted(changes, key=lambda c: (c.seq, c.id))
 
+    def follow_other_writers(self, count: int) -> bool:
+        """Reopen an embedded store that another process wrote to (``count``: the change log's length).
+
+        Embedded Chroma keeps each collection's vector index in the memory of the process that
+        opened it, so the documents a ``sourcewise ingest`` beside a running service adds are only
+        found (and only read without "Error finding id") after reopening. A Chroma server needs none
+        of this. True when the store was reopened.
+        """
+        if self._settings.chroma_host:
+            return False
+        seen, own = self._seen_changes, self._own_changes
+        self._seen_changes, self._own_changes = count, 0
+        if seen is None or count - seen - own <= 0:
+            return False
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        path = str(self._settings.chroma_path)
+        logger.info("The store at %s was written by another process: reopening it", path)
+        with self._errors("reopening the store"):
+            # Only this folder's cached system is dropped; other stores in the process keep theirs.
+            SharedSystemClient._identifier_to_system.pop(path, None)
+            self._client = chromadb.PersistentClient(path=path, settings=ChromaSettings(anonymized_telemetry=False))
+            for kind in COLLECTION_KINDS:
+                self._collections[kind] = self._open_collection(kind)
+        return True
+
     def change_count(self) -> int:
         """How many writes the log holds: a cheap generation number."""
         with self._errors("reading the change log"):
-            return self._collections["changes"].count()
+            count = self._collections["changes"].count()
+        if self._seen_changes is None:
+            self._seen_changes, self._own_changes = count, 0  # the baseline other writers are told from
+        return count
 
     def counts(self) -> dict[str, int]:
         """How many documents, chunks and passages the index holds."""
