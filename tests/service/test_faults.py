@@ -138,3 +138,43 @@ def test_an_unusable_data_directory_is_503_naming_it(tmp_path: Path) -> None:
         assert str(blocked) in response.json()["detail"]
         assert "Traceback" not in response.text
         assert client.get("/healthz").status_code == 503
+
+
+def test_a_hung_chroma_server_costs_a_request_seconds_and_the_health_check_nothing(tmp_path: Path) -> None:
+    import socket
+    import threading
+
+    # A "server" that accepts connections and never answers: a hung Chroma.
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    settings = Settings(data_dir=tmp_path, chroma_host="127.0.0.1", chroma_port=listener.getsockname()[1],
+                        chroma_timeout_s=2.0)
+    try:
+        with TestClient(create_app(settings)) as client:
+            started = time.monotonic()
+            response = client.post("/v1/ask", json={"question": "Why were CSTO troops sent to Kazakhstan?"})
+            assert response.status_code == 503 and "CHROMA_HOST" in response.json()["detail"], response.text
+            assert time.monotonic() - started < 10, "a hung Chroma may cost a request a few seconds, not minutes"
+            started = time.monotonic()
+            health = client.get("/healthz")
+            assert health.status_code == 503 and time.monotonic() - started < 1.0
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        for connection in held:
+            connection.close()
+        listener.close()
