@@ -120,6 +120,12 @@ class Retriever:
             if p is not None and figures_in(p.text, asked):
                 order.append(pid)
         documents = self._documents({p.doc_id for p in by_id.values()})
+        # Right after a write the cached records may lag the passages by up to one sync: read the
+        # records of those documents from the store itself rather than drop their new passages.
+        lagging = sorted({p.doc_id for p in by_id.values()
+                          if (doc := documents.get(p.doc_id)) is None or doc.version != p.version})
+        if lagging:
+            documents = {**documents, **self.store.documents_by_id(lagging)}
         out: list[Candidate] = []
         named_set = set(named_ids)
         for pid in dict.fromkeys(order):

@@ -365,9 +365,9 @@ class LexicalIndex:
             count = store.change_count()
             if count == self._change_count:
                 return False
-            store.follow_other_writers(count)
             # Writers' clocks may differ a little: read a few seconds back and skip what was applied.
             changes = store.changes_since(max(0, self._seq - 5_000_000_000))
+            store.follow_other_writers(changes)  # before reading the new passages
             latest: dict[str, object] = {}
             for change in changes:
                 latest[change.doc_id] = change

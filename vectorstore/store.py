@@ -26,6 +26,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
+import socket
 import sqlite3
 import time
 import uuid
@@ -124,6 +126,12 @@ class StoredPassage:
         return f"{self.doc_id}@{self.version}"
 
 
+def _writer() -> str:
+    """Who writes change-log entries from this process ("host:pid"; read at each write, so that a
+    forked worker is its own writer)."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
 @dataclass(frozen=True)
 class Change:
     """One write, as the change log records it."""
@@ -134,6 +142,7 @@ class Change:
     doc_id: str
     corpus: str
     version: str | None
+    writer: str | None = None  # the process that wrote it ("host:pid"); None in older logs
 
 
 @dataclass(frozen=True)
@@ -212,9 +221,8 @@ class KnowledgeStore:
         #: Where the store is, for messages: a folder or a server URL.
         self.location = location
         self._collections: dict[CollectionKind, Collection] = {}
-        #: The change log's length when last looked at, and the entries this object wrote since.
-        self._seen_changes: int | None = None
-        self._own_changes = 0
+        #: The newest change of another process this store has reopened for (embedded Chroma only).
+        self._followed_seq = 0
         with self._errors("opening the collections"):
             self._write_batch = max(1, min(_WRITE_BATCH, client.get_max_batch_size()))
             for kind in COLLECTION_KINDS:
@@ -515,9 +523,8 @@ class KnowledgeStore:
             seq = time.time_ns()
             ids.append(f"{seq:020d}-{uuid.uuid4().hex[:8]}")
             metadatas.append({k: v for k, v in {"seq": seq, "op": op, "doc_id": doc_id, "corpus": corpus,
-                                                "version": version}.items() if v is not None})
+                                                "version": version, "writer": _writer()}.items() if v is not None})
         self._collections["changes"].add(ids=ids, embeddings=[_CHANGE_VECTOR] * len(ids), metadatas=metadatas)
-        self._own_changes += len(ids)
 
     def reset(self) -> None:
         """Drop this index's collections and start them empty (for tests and tools)."""
@@ -732,25 +739,26 @@ class KnowledgeStore:
         with self._errors("reading the change log"):
             result = self._collections["changes"].get(where={"seq": {"$gt": seq}}, include=["metadatas"])
         changes = [
-            Change(i, int(m["seq"]), m["op"], m["doc_id"], m.get("corpus") or "", m.get("version"))
+            Change(i, int(m["seq"]), m["op"], m["doc_id"], m.get("corpus") or "", m.get("version"), m.get("writer"))
             for i, m in zip(result["ids"], result["metadatas"])
         ]
         return sorted(changes, key=lambda c: (c.seq, c.id))
 
-    def follow_other_writers(self, count: int) -> bool:
-        """Reopen an embedded store that another process wrote to (``count``: the change log's length).
+    def follow_other_writers(self, changes: Sequence[Change]) -> bool:
+        """Reopen an embedded store that another process wrote to (``changes``: newly read log entries).
 
         Embedded Chroma keeps each collection's vector index in the memory of the process that
         opened it, so the documents a ``sourcewise ingest`` beside a running service adds are only
-        found (and only read without "Error finding id") after reopening. A Chroma server needs none
-        of this. True when the store was reopened.
+        found (and only read without "Error finding id") after reopening. Writes of this process,
+        through any store object, share its memory and need nothing; nor does a Chroma server.
+        True when the store was reopened.
         """
         if self._settings.chroma_host:
             return False
-        seen, own = self._seen_changes, self._own_changes
-        self._seen_changes, self._own_changes = count, 0
-        if seen is None or count - seen - own <= 0:
+        foreign = [c.seq for c in changes if c.writer not in (None, _writer()) and c.seq > self._followed_seq]
+        if not foreign:
             return False
+        self._followed_seq = max(foreign)
         from chromadb.api.shared_system_client import SharedSystemClient
 
         path = str(self._settings.chroma_path)
@@ -766,10 +774,7 @@ class KnowledgeStore:
     def change_count(self) -> int:
         """How many writes the log holds: a cheap generation number."""
         with self._errors("reading the change log"):
-            count = self._collections["changes"].count()
-        if self._seen_changes is None:
-            self._seen_changes, self._own_changes = count, 0  # the baseline other writers are told from
-        return count
+            return self._collections["changes"].count()
 
     def counts(self) -> dict[str, int]:
         """How many documents, chunks and passages the index holds."""
