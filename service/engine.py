@@ -388,13 +388,13 @@ class SpeakerIndex:
         """The speakers the question names."""
         found: set[str] = set()
         capitals = {w.casefold() for w in re.findall(r"\b[A-Z]{2,6}\b", question)}
-        for term in set(tokenize(question)):
+        terms = set(tokenize(question))
+        for term in terms:
             if len(term) <= 2 and term not in capitals:
                 continue  # "us", "un" as words; "US", "UN" as names
             names = self._by_word.get(term)
             if names and term not in self._title_words and (len(names) == 1 or self._one_speaker(names)):
                 found.update(names)
-        terms = set(tokenize(question))
         for role, words in self._roles.items():
             if all(any(_same_word(w, t) for t in terms) for w in words):
                 found.add(role)

@@ -122,8 +122,9 @@ class Retriever:
         documents = self._documents({p.doc_id for p in by_id.values()})
         # Right after a write the cached records may lag the passages by up to one sync: read the
         # records of those documents from the store itself rather than drop their new passages.
+        # (A document with no record was just read from the store by the cache: it is gone.)
         lagging = sorted({p.doc_id for p in by_id.values()
-                          if (doc := documents.get(p.doc_id)) is None or doc.version != p.version})
+                          if (doc := documents.get(p.doc_id)) is not None and doc.version != p.version})
         if lagging:
             documents = {**documents, **self.store.documents_by_id(lagging)}
         out: list[Candidate] = []
