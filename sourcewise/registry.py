@@ -510,7 +510,15 @@ class Registry:
         before = phrase[: match.start].lower()
         after = phrase[match.end :].lower()
         person = match.entity
-        by_role = re.search(r"\b([a-z-]+)\s+(?:to|of|for)\s+(?:the\s+)?(?:[a-z]+\s+){0,3}$", before)
+        by_role = re.search(r"\b([a-z-]+)\s+(?:to|of|for)\s+(?:the\s+)?((?:[a-z]+\s+){0,3})$", before)
+        if by_role and by_role.group(2).strip():
+            # "President of Kazakhstan Kassym-Jomart Tokayev": a title, its country, the name (but "an aide
+            # to Russian President Vladimir Putin" is related to Putin).
+            rest = by_role.group(2)
+            for a, b, _ in reversed(self.find_countries(rest)):
+                rest = rest[:a] + " " + rest[b:]
+            if rest != by_role.group(2) and not set(rest.split()) - {"the", "republic", "of", "federation"}:
+                by_role = None
         body_after = re.match(r"^\s*(?:'s|’s)?\s*(government|administration|regime|cabinet|camp|team|office|circle|allies)\b", after)
         kin_words = re.match(r"^\s*(?:'s|’s)\s+((?:[a-z-]+\s*){1,3})", after)
         kin = None
@@ -755,6 +763,9 @@ def _asset_names(asset: str) -> list[str]:
     # A bracketed name in another script is the outlet's own name; bracketed Latin words are
     # mostly editions ("(Russian)") and would turn a language into an outlet.
     names += [n for n in re.findall(r"\(([^)]+)\)", asset) if re.search(r"[^\x00-\x7f]", n) and len(n) > 3]
+    # A bracketed acronym is the name the outlet is known by ("China Central Television (CCTV)"); capitals
+    # match only as capitals.
+    names += [n for n in re.findall(r"\(([A-Z][A-Z0-9&-]{1,7})\)", asset)]
     # "Sputnik News" is also "Sputnik"; "Press TV" is never "Press", so "TV" is not stripped.
     short = re.sub(r"\s+(News|Online)$", "", main)
     if short != main and len(short) >= 5:

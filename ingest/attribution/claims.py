@@ -95,7 +95,14 @@ def _key(found) -> tuple:
 
 
 def _reported_by_other(tok, verbs: dict[int, Any]) -> bool:
-    """Whether a cue verb lies inside the reported content of another cue verb."""
+    """Whether a cue verb lies inside the reported content of another cue verb.
+
+    A relative clause on a named person ("condemned remarks by Blinken, who warned that ...") is that
+    person's own claim, not part of what the main speaker says."""
+    if tok.dep_ == "relcl" and tok.head.pos_ == "PROPN" and any(
+        c.dep_ == "nsubj" and c.lower_ == "who" for c in tok.children
+    ):
+        return False
     node = tok
     while node.head.i != node.i:
         parent = node.head

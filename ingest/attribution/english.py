@@ -134,7 +134,8 @@ class _DocumentRun:
             kind="outlet",
             reason="the outlet's own sentence",
         )
-        self.frame: DocumentFrame = detect_frame(self.text, self.spans, meta, self.lex, self._names_a_person)
+        self.frame: DocumentFrame = detect_frame(self.text, self.spans, meta, self.lex, self._names_a_person,
+                                                  self._names_an_outlet)
         self.quotes = [q for q in find_quotes(self.text) if q.words >= self.lex.min_claim_words]
         self._starts = [s.start for s in self.spans]
         nlp = load_nlp()
@@ -310,6 +311,8 @@ class _DocumentRun:
                 surname = turn.phrase.split(",")[0].split()[-1].lower()
                 found = by_surname.get(surname) or self._turn_source(turn.phrase, turn.question)
                 by_surname.setdefault(surname, found)
+                if turn.question:
+                    found = self._introduced_questioner(turn) or found
             self._turn_speakers[turn.label_start] = Found(found, "transcript", None, (turn.label_start, turn.label_end))
         if self.frame.speaker_phrase:
             source = self._phrase_source(self.frame.speaker_phrase, self.frame.speaker_phrase)
@@ -331,6 +334,11 @@ class _DocumentRun:
             return True
         readable = label.title() if label.isupper() else label
         return any(ent.label_ == "PERSON" for ent in load_nlp()(readable).ents)
+
+    def _names_an_outlet(self, label: str) -> bool:
+        """Whether a "Label:" is wholly the name of an outlet the registry knows ("CCTV", "Reuters")."""
+        return any(m.entity.kind == "outlet" and m.start == 0 and m.end >= len(label.strip()) - 1
+                   for m in self.registry.find_entities(label.strip()))
 
     def _interviewee(self) -> Source | None:
         """Who answers in an interview labelled "Question:"/"Answer:": the first person the title or
@@ -359,6 +367,20 @@ class _DocumentRun:
                 return m.group("x")
         return None
 
+    def _introduced_questioner(self, turn) -> Source | None:
+        """A questioner who introduces themselves at the start of the turn ("Question: Good evening.
+        Olga Knyazeva, Channel One."): the outlet they name gives their voice."""
+        head = self.text[turn.start : min(turn.end, turn.start + 240)]
+        m = re.search(r"(?:^|[.!?]\s+|\n)(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){1,2}),\s+(?P<outlet>[^.,;:\n]{2,60})[.\n]", head)
+        if m is None:
+            return None
+        outlets = [e.entity for e in self.registry.find_entities(m.group("outlet")) if e.entity.kind == "outlet"]
+        if not outlets:
+            return None
+        outlet = outlets[0]
+        return Source(name=m.group("name"), role=f"{outlet.name} journalist", voice=outlet.voice, kind="person",
+                      country=outlet.country, reason=f"a questioner who introduces themselves as of {outlet.name} ({outlet.note or outlet.role})")
+
     def _turn_source(self, phrase: str, question: bool) -> Source:
         name, _, role = phrase.partition(",")
         if question:
@@ -366,6 +388,14 @@ class _DocumentRun:
             # "QUESTION:" names no one: a questioner at a briefing or interview is a journalist.
             generic = readable.lower().rstrip(".") in self.lex.question_labels
             name = (self._interviewer() or "Journalist") if generic else readable
+            label = phrase.partition(",")[0].strip()
+            outlet = next((m.entity for m in self.registry.find_entities(label) if m.entity.kind == "outlet"), None)
+            if outlet is not None and not generic:
+                name = label if label.isupper() and len(label) <= 6 else name
+                # "CCTV:" or "Olga Knyazeva, Channel One:": the questioner's outlet gives the voice.
+                return Source(name=name, role=role.strip() or f"questioner ({outlet.name})", voice=outlet.voice,
+                              kind="person", country=outlet.country,
+                              reason=f"a questioner's turn for {outlet.name} ({outlet.note or outlet.role})")
             return Source(name=name, role=role.strip().lower() or f"questioner ({readable})",
                           voice=Voice.INDEPENDENT, kind="person", reason="a questioner's or reporter's turn (journalist)")
         # "MR PRICE" is "Mr Price"; capitals are a house style, not an acronym.
@@ -378,6 +408,16 @@ class _DocumentRun:
             source = Source(name=readable, role=None, voice=Voice.UNCLASSIFIED, kind="person",
                             reason="a transcript label the registry and the text do not classify")
         return source
+
+    def _works_for_publisher(self, role: str | None) -> bool:
+        """Whether a role the text gives places its holder at the publisher ("director at Access Now")."""
+        if not role:
+            return False
+        names = {n for n in (self.document.outlet_name, self.document.meta.publisher) if n and len(n) > 2}
+        return any(
+            re.search(rf"(?i)(?:\b(?:at|of|with|from|for)\s+(?:the\s+)?{re.escape(n)}\b|\b{re.escape(n)}(?:’s|'s)?\s*$)", role)
+            for n in names
+        )
 
     def _outlet_as_speaker(self) -> Source:
         return Source(name=self.document.outlet_name, role=self.author.role, voice=self.author.voice,
@@ -411,6 +451,14 @@ class _DocumentRun:
             np = _subject_span(doc, tok, verb) if tok is not None and doc is not None else _parse_phrase(phrase)
         if not any(m.entity.kind in ("body", "outlet") and m.end - m.start >= len(phrase) - 4 for m in matches):
             described = self.describer.span(np)
+            if described is not None and described.voice is Voice.UNCLASSIFIED and described.name \
+                    and self._works_for_publisher(described.role or phrase.partition(described.name)[2]):
+                # "Anastasiya Zhyrmont, Regional Outreach Coordinator at Access Now" in Access Now's own
+                # statement: the publisher's staff speak with its voice.
+                own = self._outlet_as_speaker()
+                role = described.role or phrase.partition(described.name)[2].strip(" ,") or None
+                described = replace(described, voice=own.voice, role=role,
+                                    reason=f"the text places them at the publisher, {own.name}")
             if described is not None and described.name:
                 return self.names.observe(described, described.name, self._index)
         countries = {c.country for _, _, c in self.registry.find_countries(phrase)}
@@ -440,6 +488,12 @@ class _DocumentRun:
         low = word.lower()
         kinds = ("person",) if low in self.lex.person_pronouns else ("body", "outlet", "group", "person")
         previous = self._previous
+        if previous is not None and low in ("she", "her", "he", "him", "his") and not previous.source.gender_known():
+            # "According to her, Blinken …": a person whose gender the text does not show yields to a
+            # speaker just before who is known to be "she".
+            known = self.names.last_speaker(self._index, ("person",), pronoun=low, known_gender=True)
+            if known is not None and known.name != previous.source.name:
+                return Found(known, "carry_over")
         if previous is not None and previous.source.voice is not Voice.UNATTRIBUTED and previous.source.could_be(low):
             if previous.source.kind in kinds or low in ("they", "them", "their"):
                 return previous
@@ -477,6 +531,13 @@ class _DocumentRun:
             return found
         # Before the quote, in its first sentence: X said that “…”.
         head_start = spans[first].start
+        # "According to her, Blinken “mocked …”": the source of the report, not the one reported on.
+        according = _ACCORDING_RE.search(text[head_start : quote.start])
+        if according:
+            doc = self.docs[first]
+            found = self._according_to(according, text[head_start : spans[first].end], doc, first)
+            if found is not None:
+                return replace(found, how="quote")
         found = self._cue_before(head_start, quote.start, first)
         if found:
             return found
@@ -535,7 +596,18 @@ class _DocumentRun:
         )
         if cue_at is None:
             return None
-        before = fragment[: cue_at.start()].strip(" ,.–—-")
+        if self.lex.lemma(cue_at.group(0)) in ("quote", "cite"):
+            # ”, the press office quoted Tokayev as saying": the one quoted, relayed by the subject.
+            tok = next((t for t in self.docs[sentence] if base + t.idx == start + cue_at.start()), None)
+            quoted = self._quoted_as(tok, self.docs[sentence], sentence) if tok is not None else None
+            if quoted is not None:
+                return replace(quoted, how="quote")
+        before = fragment[: cue_at.start()]
+        # "the spokeswoman went on to say": the speaker ends where the verbs that lead to the cue begin.
+        lead_verb = next((m for m in re.finditer(r"[\w’'-]+", before) if start + m.start() in verbs), None)
+        if lead_verb is not None:
+            before = before[: lead_verb.start()]
+        before = before.strip(" ,.–—-")
         after = fragment[cue_at.end() :].strip(" ,.–—-")
         after = re.sub(r"^(out|that)\b", "", after).strip()
         after = re.split(r"(?i),?\s+\b(?:when|after|while|as|in an?|during|adding|noting|who|which)\b", after)[0]
@@ -645,6 +717,8 @@ class _DocumentRun:
             if not self._is_cue(tok):
                 continue
             subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subj is not None and subj.lower_ in ("i", "we"):
+                continue  # "I stated that ...": the speaker of the turn reports their own words
             if subj is not None and subj.lower_ in self.lex.pronouns and self._previous is None:
                 # In a turn, "he" is never the speaker (who says "I"): it is someone the turn just named.
                 named = self.names.last_mentioned(i, pronoun=subj.lower_, within=2) if subj.lower_ in ("he", "she") else None
@@ -804,8 +878,10 @@ class _DocumentRun:
         members = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
         if any(self._source_noun(m) for m in members):
             return True
+        lemma = tok.lemma_.lower()
         return (
             word in self.lex.source_nouns
+            or (lemma != word and tok.tag_ in ("NNS", "NNPS") and lemma in self.lex.source_nouns)
             or word in self.registry.title_words
             or self.registry.has_official_term(word)
             or self.registry.has_media_term(word)
@@ -822,6 +898,26 @@ class _DocumentRun:
             or self.registry.is_person_role(word)
             or _PERSON_NOUN_RE.fullmatch(word) is not None
         )
+
+    def _quoted_as(self, verb, doc, i: int) -> Found | None:
+        """"The agency quoted Minister Rebrov as saying ...": the one quoted speaks; the subject that
+        quotes them is the conduit."""
+        if self.lex.lemma(verb.text) not in ("quote", "cite"):
+            return None
+        obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        says = any(c.dep_ == "prep" and c.lower_ == "as" and any(self._cue_word(g.text) for g in c.children)
+                   for c in verb.children)
+        if obj is None or not says:
+            return None
+        source = self._phrase_source(_noun_phrase(doc, obj), doc.text)
+        if source is None:
+            return None
+        subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        by = self._phrase_source(_subject_phrase(doc, subj, verb), doc.text) if subj is not None else None
+        base = self.spans[i].start
+        start = min(verb.idx, subj.left_edge.idx if subj is not None else verb.idx)
+        return Found(source, "reported", by.name if by is not None and by.name != source.name else None,
+                     (base + start, base + obj.right_edge.idx + len(obj.right_edge.text)))
 
     def _message_frame(self, tok):
         """The subject of "Another message repeated in the headlines is that ...": a message noun
@@ -862,6 +958,9 @@ class _DocumentRun:
         if subject is not None:
             return self._message_speaker(verb, subject, doc, i)
         base = self.spans[i].start
+        quoted = self._quoted_as(verb, doc, i)
+        if quoted is not None:
+            return quoted
         seen = 0
         cue_verb = verb
         while verb is not None and seen < 4:
@@ -1161,6 +1260,24 @@ class _DocumentRun:
             c.dep_ in ("oprd", "attr", "xcomp") or (c.dep_ == "prep" and c.lower_ == "as")
             or (c.dep_ == "dobj" and c.lower_ != "what")
             for c in tok.children
+        ):
+            return False
+        # "Journalists who reported on the protests were targeted", "must allow journalists to report
+        # freely": a cue verb inside a clause of another verb or noun, with nothing said, reports an activity.
+        if tok.dep_ in ("relcl", "ccomp", "xcomp", "acl") and not self._cue_word(tok.head.text) and not any(
+            c.dep_ in ("ccomp", "xcomp", "parataxis", "dobj", "oprd", "attr", "advcl")
+            or (c.dep_ == "prep" and c.lower_ in ("as", "of", "about"))
+            for c in tok.children
+        ) and not any(t.is_quote for t in tok.doc[max(0, tok.i - 3) : tok.i + 3]) and not (
+            tok.dep_ == "relcl" and tok.head.lower_ in lex.message_nouns
+        ) and not (
+            # "the committee's press service reported on Thursday" misread as a participle of its subject
+            tok.dep_ == "acl" and self._source_noun(tok.head)
+        ) and not (
+            # "..., the press service reported on Thursday": a reporting clause set off after the claim;
+            # "as the governments like to say": an aside that attributes.
+            (tok.left_edge.i > 0 and tok.doc[tok.left_edge.i - 1].text in (",", "—", "–"))
+            or any(c.dep_ == "mark" and c.lower_ == "as" for c in (*tok.children, *tok.head.children))
         ):
             return False
         # "fail to mention", "did not say": the text says the claim was not made.

@@ -63,19 +63,24 @@ def detect_frame(
     meta: DocumentMeta,
     lexicon: Lexicon,
     names_a_person: Callable[[str], bool] = lambda label: True,
+    names_an_outlet: Callable[[str], bool] = lambda label: False,
 ) -> DocumentFrame:
     """The turns and the whole-text speaker of a document.
 
     ``names_a_person`` tells a speaker's label ("Defence Minister Sergei Shoigu", "MR PRICE") from a
     heading that happens to end in a colon ("Russia: key player in the CSTO?").
     """
-    frame = DocumentFrame(turns=_turns(text, lexicon, names_a_person))
+    frame = DocumentFrame(turns=_turns(text, lexicon, names_a_person, names_an_outlet))
     if not frame.turns:
         found = _genre_frame(meta.title, lexicon)
         if found is not None:
             frame.speaker_phrase = found
             cue = text.find(meta.title)
             frame.speaker_cue = (cue, cue + len(meta.title)) if cue >= 0 else None
+            if cue >= 0:
+                # The headline line that says whose text follows is the publisher's, not the speaker's.
+                line_end = text.find("\n", cue + len(meta.title))
+                frame.body_start = len(text) if line_end < 0 else line_end
         else:
             # "Full text of the address of the Head of State:" as an opening line of the body.
             for paragraph in list(re.finditer(r"[^\n]+", text))[:3]:
@@ -88,7 +93,10 @@ def detect_frame(
     return frame
 
 
-def _turns(text: str, lexicon: Lexicon, names_a_person: Callable[[str], bool]) -> list[Turn]:
+def _turns(
+    text: str, lexicon: Lexicon, names_a_person: Callable[[str], bool],
+    names_an_outlet: Callable[[str], bool] = lambda label: False,
+) -> list[Turn]:
     candidates = []
     for paragraph in re.finditer(r"[^\n]+", text):
         m = _LABEL_RE.match(paragraph.group(0))
@@ -106,6 +114,14 @@ def _turns(text: str, lexicon: Lexicon, names_a_person: Callable[[str], bool]) -
     # the surname of such a label ("MARTÍNEZ:" after or before "A MARTÍNEZ, HOST:"), and the capitals
     # of a transcript that labels its turns in capitals ("CHARLES MAYNES, BYLINE:").
     accepted = [c for c in candidates if c[3] or c[4] or names_a_person(c[2])]
+    # At a briefing the questioner may be labelled by their outlet ("CCTV: ..."): a question turn
+    # once the text has other turns.
+    if accepted:
+        outlets = [c for c in candidates if c not in accepted and names_an_outlet(c[2])]
+        accepted += [(start, end, label, True, False) for start, end, label, _, _ in outlets]
+        candidates = [c for c in candidates if c not in outlets] + [c for c in accepted if c[2] in {o[2] for o in outlets}]
+        candidates.sort()
+        accepted.sort()
     surnames = {_surname(c[2]) for c in accepted}
     capitals = [c for c in candidates if c[2].split(",")[0].isupper() and len(c[2]) > 1]
     labels = [
@@ -150,6 +166,13 @@ def _surname(label: str) -> str:
 def _genre_frame(line: str, lexicon: Lexicon, opening_line: bool = False) -> str | None:
     """The speaker phrase when ``line`` says the text is someone's speech: "Address by President
     X", "Statement of the Ministry of Foreign Affairs", "X's address to the nation"."""
+    # "“Everyone - for the sake of Artsakh ...” - PM Nikol Pashinyan’s Address to the Nation": a slogan
+    # before a dash, then the line that says whose text it is.
+    tail = re.split(r"\s[-–—]\s", line)
+    if len(tail) > 1 and not opening_line:
+        found = _genre_frame(tail[-1], lexicon)
+        if found is not None:
+            return found
     genres = "|".join(sorted((re.escape(g) for g in lexicon.speech_genres), key=len, reverse=True))
     # "Full text of the", "State-of-the-Nation", "Opening", "Joint": a few title-case or leading words.
     lead = (r"(?:(?:the\s+)?full\s+text\s+of\s+|text\s+of\s+|transcript\s+of\s+)?(?:the\s+)?"
@@ -158,7 +181,7 @@ def _genre_frame(line: str, lexicon: Lexicon, opening_line: bool = False) -> str
                  line, re.IGNORECASE)
     if m:
         return m.group("x").strip()
-    m = re.match(rf"^\s*(?P<x>[A-Z][^:.;\n]{{2,80}}?)(?:'s|’s)\s+(?:{genres})\b(?:\s+(?:to|at|on|regarding|concerning|in connection with|about|in|for)\b.*)?\s*[:.]?\s*$",
+    m = re.match(rf"^\s*(?P<x>[A-Z][^:.;\n]{{2,80}}?)(?:'s|’s)\s+(?:(?:[A-Z][\w-]*|of|the)\s+){{0,4}}(?i:{genres})\b(?:\s+(?:to|at|on|regarding|concerning|in connection with|about|in|for)\b.*)?\s*[:.]?\s*$",
                  line)
     # In the body only a line that says it is the text ("Read the full text of X's address") frames it.
     says_text = re.match(r"(?i)\s*(?:read\s+)?(?:the\s+)?(?:full\s+)?(?:text|transcript)\s+of\b", line)

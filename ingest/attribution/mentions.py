@@ -143,8 +143,9 @@ class SourceDescriber:
         kind = "org" if any(t.lower_ in _ORG_WORDS for t in name_tokens) else "person"
         if kind == "org":
             # An organisation the registry does not know: its own name may say whose it is ("the
-            # Zhetisu Regional Prosecutor's Office of Kazakhstan").
-            by_name = self.registry.resolve(text, published=self.published)
+            # Zhetisu Regional Prosecutor's Office of Kazakhstan"); a body named by its function alone
+            # ("the National Security Committee") is the document's country's, as an unnamed office is.
+            by_name = self.registry.resolve(text, context_country=self.office_country, published=self.published)
             if by_name is not None and by_name.speaker.voice is not Voice.UNATTRIBUTED:
                 country = by_name.country.country if by_name.country else None
                 return Source(name=name, role=role, voice=by_name.speaker.voice, kind="body", country=country,

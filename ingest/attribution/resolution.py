@@ -134,7 +134,9 @@ class DocumentNames:
         for ref in reversed(self.referents):
             s = ref.source
             text = f"{s.name or ''} {s.role or ''}".lower()
-            if not pattern.search(text):
+            # A person is what their role's head says: the former head of a committee is no committee.
+            own = re.split(r"\b(?:of|at|to|for|in)\b", (s.role or "").lower())[0] if s.kind == "person" else text
+            if not pattern.search(own):
                 continue
             if country_names and (s.country not in country_names):
                 continue
@@ -148,13 +150,16 @@ class DocumentNames:
         return best
 
     def last_speaker(
-        self, sentence: int, kinds: tuple[str, ...], within: int = 4, pronoun: str | None = None
+        self, sentence: int, kinds: tuple[str, ...], within: int = 4, pronoun: str | None = None,
+        known_gender: bool = False,
     ) -> Source | None:
         """The most recent speaker of one of ``kinds`` within ``within`` sentences before ``sentence``
         (one "she" or "he" can refer to, when a pronoun is given)."""
         best: Referent | None = None
         for ref in self.referents:
             if pronoun is not None and not ref.source.could_be(pronoun):
+                continue
+            if known_gender and not ref.source.gender_known():
                 continue
             if ref.last_spoke is not None and ref.source.kind in kinds and 0 <= sentence - ref.last_spoke <= within:
                 if best is None or ref.last_spoke > best.last_spoke:

@@ -37,6 +37,10 @@ class Source:
         wanted = "f" if pronoun in ("she", "her") else "m"
         return gender is None or gender == wanted
 
+    def gender_known(self) -> bool:
+        """Whether the registry, the name's form or the role says if this person is "he" or "she"."""
+        return bool(self.gender or _guess_gender(self.name) or _gender_of_role(" ".join(filter(None, [self.name, self.role]))))
+
     def speaker(self) -> Speaker:
         """The public speaker of a claim by this source."""
         return Speaker(name=self.name, role=self.role, voice=self.voice)
