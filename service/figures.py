@@ -167,6 +167,22 @@ def _counts(text: str) -> list[tuple[str, float, str]]:
     return found
 
 
+def counted_qualifier_spans(question: str, asked: AskedFigure | None, places: list[tuple[int, int, str]]) -> set[str]:
+    """Of ``places`` named in the question (start, end, name), those that qualify what a count
+    question counts: "How many Chinese troops ...", "soldiers from Armenia" (not "... to Kazakhstan")."""
+    if asked is None or asked.kind != "count":
+        return set()
+    out = set()
+    for start, end, name in places:
+        after = re.findall(r"[^\W\d_]+", question[end : end + 40])[:2]
+        before = re.findall(r"[^\W\d_]+", question[max(0, start - 40) : start])[-2:]
+        if after and _unit_class(after[0]) in _UNIT_CLASS_NAMES - {"duration"}:
+            out.add(name)
+        elif len(before) == 2 and before[1].lower() == "from" and _unit_class(before[0]) in _UNIT_CLASS_NAMES - {"duration"}:
+            out.add(name)
+    return out
+
+
 def _unit_class(unit: str) -> str:
     """What a count counts, so that '10 days' is never compared with '2,500 soldiers'."""
     word = unit.lower()

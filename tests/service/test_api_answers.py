@@ -157,3 +157,16 @@ def test_a_question_naming_a_speaker_is_answered_with_that_speakers_claims_first
     quotes = sorted(quotes_of(answer), key=lambda q: -q["score"])
     assert answer["supported"] and quotes
     assert all(q["speaker"]["name"] == speaker for q in quotes), [q["speaker"]["name"] for q in quotes]
+
+
+def test_a_count_of_one_countrys_troops_is_answered_only_by_passages_that_count_them(app_client: TestClient) -> None:
+    # No sample text counts Chinese or Armenian troops (China and Armenia are named, without a count):
+    # the troop figures of other forces do not answer the question.
+    for question in ("How many Chinese troops were sent?", "How many soldiers from Armenia took part in the mission?"):
+        answer = ask(app_client, question)
+        assert not answer["supported"], (question, [q["text"][:80] for q in quotes_of(answer)])
+    answer = ask(app_client, "How many Russian troops were sent to Kazakhstan?")
+    assert answer["supported"]
+    for quote in quotes_of(answer):
+        text = quote["text"]
+        assert "Russia" in text and (any(ch.isdigit() for ch in text) or "thousand" in text.lower()), text
