@@ -1,11 +1,16 @@
-"""Faults: a killed ingest, a Chroma server stopped while serving, an unusable data directory.
+"""Faults: a killed ingest, a full disk, a Chroma server stopped while serving, an unusable data
+directory.
 
-Real processes and a real ``chroma run`` server; nothing is simulated.
+Real processes and a real ``chroma run`` server. The full disk is the one thing reproduced rather
+than met: a test cannot fill the machine's disk (nor mount a small one without root), so the ingest
+runs under a file-size limit (RLIMIT_FSIZE), which makes the kernel refuse writes past it exactly as
+a full disk refuses them (EFBIG instead of ENOSPC).
 """
 
 from __future__ import annotations
 
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -58,6 +63,45 @@ def test_an_ingest_killed_midway_then_run_again_equals_a_clean_ingest(tmp_path: 
     assert process.returncode == -signal.SIGKILL, "the ingest finished before it could be killed"
 
     settings = Settings(data_dir=data, chroma_host=None)
+    assert ingest_corpus(REAL, settings).ok
+    assert snapshot(settings) == expected
+
+
+FULL_AT_BYTES = 1_000_000  # the store's files reach this a few batches into the real corpus
+
+
+def _disk_full_at(limit: int):
+    def apply() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails instead of killing
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return apply
+
+
+@pytest.mark.server
+def test_an_ingest_on_a_full_disk_is_a_clear_error_shows_nothing_half_written_and_recovers(tmp_path: Path) -> None:
+    clean = Settings(data_dir=tmp_path / "clean", chroma_host=None)
+    assert ingest_corpus(REAL, clean).ok
+    expected = snapshot(clean)
+
+    data = tmp_path / "full"
+    env = {**os.environ, "SOURCEWISE_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1"}
+    for name in ("CHROMA_HOST", "SOURCEWISE_CHROMA_HOST"):
+        env.pop(name, None)
+    command = [sys.executable, "-m", "sourcewise.cli", "ingest", "--corpus", str(REAL), "--quiet"]
+    failed = subprocess.run(command, env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300,
+                            preexec_fn=_disk_full_at(FULL_AT_BYTES))
+    assert failed.returncode == 2, failed.stdout + failed.stderr
+    message = failed.stderr.strip().splitlines()[-1]
+    assert message.lower().startswith("error:") and "free space" in message and str(data) in message, failed.stderr[-2000:]
+    assert "Traceback" not in failed.stderr
+    # A document appears only once all of it is stored: the failed batch left none half-visible.
+    settings = Settings(data_dir=data, chroma_host=None)
+    assert snapshot(settings)["documents"] == {}
+    with TestClient(create_app(settings)) as client:
+        response = client.post("/v1/ask", json={"question": "What did Blinken say about Bucha?"})
+        # No documents stored: the service says so and how to fix it, quoting none of the orphaned chunks.
+        assert response.status_code == 503 and "sourcewise ingest" in response.json()["detail"], response.text
+    # Space again: the same ingest completes and equals a clean one.
     assert ingest_corpus(REAL, settings).ok
     assert snapshot(settings) == expected
 
