@@ -99,6 +99,10 @@ _FRAME_NOUNS = frozenset(
 )
 #: Document records kept in memory (by id); a change in the store empties the cache.
 DOCUMENT_CACHE = 2048
+#: Passages (text, metadata, vector) and chunk members kept in memory by id. Their ids carry the
+#: document version, so a cached one is never stale: a write makes new ids, and a passage whose
+#: document record no longer names its version is never quoted. About 2.5 KB a passage.
+PASSAGE_CACHE = 20_000
 
 
 #: Above this many passages the lexical index is built in the background at start-up.
@@ -172,7 +176,9 @@ class AnswerEngine:
         self._documents = _BoundedCache(DOCUMENT_CACHE)
         self._speaker_cache: tuple[int, SpeakerIndex] | None = None
         self._titles_cache: tuple[int, set[str]] | None = None
-        self.retriever = Retriever(self.store, self.lexical, self.documents_by_id)
+        self._passages = _BoundedCache(PASSAGE_CACHE)
+        self._members = _BoundedCache(PASSAGE_CACHE)
+        self.retriever = Retriever(self.store, self.lexical, self.documents_by_id, self.passages_by_id, self.chunk_members)
         self._tagger = _load_tagger()
         self.started_in = time.perf_counter() - started
         logger.info("Answer engine ready in %.1f s: %d documents, %d passages (store %s)", self.started_in,
@@ -187,6 +193,17 @@ class AnswerEngine:
     def documents_by_id(self, doc_ids: Iterable[str]) -> dict[str, StoredDocument]:
         """Document records, from the bounded cache or the store."""
         return self._documents.get_many(sorted(set(doc_ids)), self.lexical.generation, self.store.documents_by_id)
+
+    def passages_by_id(self, ids: Iterable[str]) -> list[StoredPassage]:
+        """Passages with their vectors, from the bounded cache or the store (ids carry the version)."""
+        wanted = list(dict.fromkeys(ids))
+        found = self._passages.get_many(
+            wanted, 0, lambda missing: {p.id: p for p in self.store.get_passages(ids=missing, vectors=True)})
+        return [found[i] for i in wanted if i in found]
+
+    def chunk_members(self, chunk_ids: Iterable[str]) -> dict[str, list[str]]:
+        """The passage ids of each chunk, from the bounded cache or the store."""
+        return self._members.get_many(list(dict.fromkeys(chunk_ids)), 0, self.store.chunk_passage_ids)
 
     def list_documents(self, corpus: str | None = None, limit: int = 100, offset: int = 0) -> tuple[list[DocumentSummary], int]:
         """A page of documents (of one corpus, when given) and how many there are."""
@@ -293,7 +310,7 @@ class AnswerEngine:
         return filters.model_copy(update={"voices": [resolution.speaker.voice]})
 
     def _neighbours(self, ids: list[str]) -> dict[str, StoredPassage]:
-        return {p.id: p for p in self.store.get_passages(ids=ids)} if ids else {}
+        return {p.id: p for p in self.passages_by_id(ids)} if ids else {}
 
     def unknown_subjects(self, question: str) -> list[str]:
         """Nouns of the question that no document mentions (the corpus cannot be about them).

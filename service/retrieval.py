@@ -75,11 +75,14 @@ def lexical_filter(filters: AskFilters) -> LexicalFilter:
 class Retriever:
     """Finds candidate passages for a question in one store and its lexical index."""
 
-    def __init__(self, store: KnowledgeStore, lexical: LexicalIndex, documents) -> None:
+    def __init__(self, store: KnowledgeStore, lexical: LexicalIndex, documents, passages=None, members=None) -> None:
         self.store = store
         self.lexical = lexical
         #: A callable: doc ids -> {doc_id: StoredDocument} (cached by the engine).
         self._documents = documents
+        #: Callables: passage ids -> passages with vectors; chunk ids -> their passage ids (cached by the engine).
+        self._passages = passages or (lambda ids: store.get_passages(ids=list(ids), vectors=True))
+        self._members = members or store.chunk_passage_ids
 
     def candidates(
         self,
@@ -100,7 +103,7 @@ class Retriever:
 
         dense = self._nearest("passages", vector, NEAREST_PASSAGES, filters, lexical_where)
         chunks = self._nearest("chunks", vector, NEAREST_CHUNKS, filters, lexical_where)
-        members = self.store.chunk_passage_ids([cid for cid, _ in chunks])
+        members = self._members([cid for cid, _ in chunks])
         chunk_rank = [(pid, score) for cid, score in chunks for pid in members.get(cid, [])]
         lexical = self.lexical.search(query, LEXICAL_PASSAGES, lexical_where)
         named_ids = self.lexical.passages_of(named, lexical_where, NAMED_PASSAGES) if named else []
@@ -114,7 +117,7 @@ class Retriever:
         else:
             figure_ids = []
 
-        by_id = {p.id: p for p in self.store.get_passages(ids=order + figure_ids, vectors=True)}
+        by_id = {p.id: p for p in self._passages(order + figure_ids)}
         for pid in figure_ids:
             p = by_id.get(pid)
             if p is not None and figures_in(p.text, asked):

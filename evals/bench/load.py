@@ -12,6 +12,8 @@ Prints a markdown report (and writes it with ``--output``).
 from __future__ import annotations
 
 import argparse
+import http.client
+import json
 import os
 import sys
 import tempfile
@@ -22,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -45,6 +48,9 @@ class Tally:
     health_ms: list[float] = field(default_factory=list)
     rss_mib: list[float] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # CPU seconds used during the run by the service (all workers), the Chroma server and this load
+    # generator: on a machine the three share, what the service could use at most.
+    cpu_s: dict[str, float] = field(default_factory=dict)
 
 
 def payloads() -> list[dict[str, Any]]:
@@ -65,29 +71,39 @@ def payloads() -> list[dict[str, Any]]:
 
 
 def _client(url: str, bodies: Sequence[dict[str, Any]], offset: int, stop: threading.Event, tally: Tally) -> None:
-    with httpx.Client(base_url=url, timeout=60) as client:
-        index = offset
-        while not stop.is_set():
-            body = bodies[index % len(bodies)]
-            index += 1
-            started = time.perf_counter()
-            try:
-                response = client.post("/v1/ask", json=body)
-            except httpx.HTTPError as exc:
-                with tally.lock:
-                    tally.errors.append(type(exc).__name__)
-                continue
-            ms = (time.perf_counter() - started) * 1000
-            if response.status_code == 200:
-                with tally.lock:
-                    tally.latencies_ms.append(ms)
-            elif response.status_code == 503 and response.headers.get("retry-after"):
-                with tally.lock:
-                    tally.shed_ms.append(ms)
-                stop.wait(min(float(response.headers["retry-after"]), 2.0))
-            else:
-                with tally.lock:
-                    tally.errors.append(f"HTTP {response.status_code}")
+    # The standard library's client: the generator shares the machine with the service, so it should
+    # cost as little CPU per request as it can (httpx costs several times more).
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    encoded = [json.dumps(body).encode() for body in bodies]
+    index = offset
+    while not stop.is_set():
+        body = encoded[index % len(encoded)]
+        index += 1
+        started = time.perf_counter()
+        try:
+            connection.request("POST", "/v1/ask", body=body, headers={"Content-Type": "application/json"})
+            response = connection.getresponse()
+            response.read()
+        except (OSError, http.client.HTTPException) as exc:
+            with tally.lock:
+                tally.errors.append(type(exc).__name__)
+            connection.close()
+            connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+            continue
+        ms = (time.perf_counter() - started) * 1000
+        retry_after = response.getheader("retry-after")
+        if response.status == 200:
+            with tally.lock:
+                tally.latencies_ms.append(ms)
+        elif response.status == 503 and retry_after:
+            with tally.lock:
+                tally.shed_ms.append(ms)
+            stop.wait(min(float(retry_after), 2.0))
+        else:
+            with tally.lock:
+                tally.errors.append(f"HTTP {response.status}")
+    connection.close()
 
 
 def _health(url: str, stop: threading.Event, tally: Tally) -> None:
@@ -111,6 +127,33 @@ def _tree_rss_mib(pid: int) -> float:
     except OSError:
         pass
     return sum(rss_kib(p) or 0.0 for p in pids) / 1024
+
+
+def _tree_pids(pid: int) -> list[int]:
+    """A process and its descendants."""
+    out, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        out.append(current)
+        try:
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(p) for p in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return out
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User plus system CPU seconds of a process tree so far (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for p in _tree_pids(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
 
 
 def _memory(pid: int, stop: threading.Event, tally: Tally) -> None:
@@ -137,9 +180,11 @@ def service(settings: Settings, workdir: Path, workers: int) -> Iterator[tuple[s
         yield url, process.pid
 
 
-def run(url: str, pid: int, clients: int, seconds: float) -> Tally:
+def run(url: str, pid: int, clients: int, seconds: float, chroma_pid: int | None = None) -> Tally:
     bodies = payloads()
     tally = Tally()
+    before = {"service": _cpu_seconds(pid), "generator": time.process_time(),
+              "chroma": _cpu_seconds(chroma_pid) if chroma_pid else 0.0}
     stop = threading.Event()
     threads = [threading.Thread(target=_client, args=(url, bodies, n * 7, stop, tally), daemon=True) for n in range(clients)]
     threads += [threading.Thread(target=_health, args=(url, stop, tally), daemon=True),
@@ -150,6 +195,9 @@ def run(url: str, pid: int, clients: int, seconds: float) -> Tally:
     stop.set()
     for thread in threads:
         thread.join(timeout=90)
+    after = {"service": _cpu_seconds(pid), "generator": time.process_time(),
+             "chroma": _cpu_seconds(chroma_pid) if chroma_pid else 0.0}
+    tally.cpu_s = {k: after[k] - before[k] for k in before}
     return tally
 
 
@@ -159,7 +207,9 @@ def row_of(name: str, tally: Tally, seconds: float) -> list[str]:
     return [name, f"{len(lat) / seconds:.1f}/s", fmt_ms(percentile(lat, 50)), fmt_ms(percentile(lat, 95)),
             fmt_ms(percentile(lat, 99)), str(len(tally.shed_ms)), str(len(tally.errors)),
             fmt_ms(percentile(tally.health_ms, 99)),
-            f"{rss[0]:.0f} → {max(rss):.0f} → {rss[-1]:.0f} MiB" if rss else "—"]
+            f"{rss[0]:.0f} → {max(rss):.0f} → {rss[-1]:.0f} MiB" if rss else "—",
+            " / ".join(f"{tally.cpu_s.get(k, 0.0) / seconds:.2f}" for k in ("service", "chroma", "generator")),
+            f"{tally.cpu_s.get('service', 0.0) * 1000 / max(len(lat), 1):.0f} ms"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -184,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
                 with service(settings, workdir, workers) as (url, pid):
                     for clients in args.clients:
                         progress(f"load: {workers} worker(s), {clients} clients, {args.seconds:.0f} s")
-                        tally = run(url, pid, clients, args.seconds)
+                        tally = run(url, pid, clients, args.seconds, server.process.pid)
                         tallies[(workers, clients)] = tally
                         results.append(row_of(f"{workers} worker(s), {clients} clients", tally, args.seconds))
         finally:
@@ -210,7 +260,17 @@ def main(argv: list[str] | None = None) -> int:
             target=TARGET_SHED_MS if shed else None, actual=percentile(shed, 95) if shed else float("nan")),
     ]
     table = markdown_table(["Run", "Answers", "p50", "p95", "p99", "Shed (503)", "Errors", "/healthz p99",
-                            "RSS first → max → last"], results)
+                            "RSS first → max → last", "cores used: service / Chroma / load generator",
+                            "service CPU per answer"], results)
+    # What the machine left the service: its cores minus what Chroma and the load generator used.
+    cores = os.cpu_count() or 1
+    left = {w: cores - (tallies[(w, most)].cpu_s.get("chroma", 0.0) + tallies[(w, most)].cpu_s.get("generator", 0.0)) / args.seconds
+            for w in (1, 2)}
+    used = {w: tallies[(w, most)].cpu_s.get("service", 0.0) / args.seconds for w in (1, 2)}
+    section.rows.append(Row(
+        f"cores the service used at {most} clients, 1 worker → 2 workers (of {cores}; Chroma and the load "
+        f"generator used the rest: {cores - left[1]:.2f} → {cores - left[2]:.2f})",
+        f"{used[1]:.2f} → {used[2]:.2f}"))
     report = section.markdown() + "\n\n" + table + "\n"
     print(report)
     if args.output:
