@@ -17,6 +17,8 @@ since) is dropped, so a quote's offsets always match ``GET /v1/documents/{doc_id
 
 from __future__ import annotations
 
+import math
+
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
@@ -160,7 +162,11 @@ class Retriever:
         where = where_filter(filters.voices, filters.publishers, filters.doc_ids, filters.corpora, kind=kind)
         if not filters.speakers and self.lexical.ready:
             passing: list[tuple[str, float]] = []
-            for item_id, score in self.store.nearest_ids(kind, vector, OVERFETCH):
+            # Over-fetch in proportion to how narrow the filter is (three times what should pass),
+            # not always the maximum: every id Chroma sends costs its CPU.
+            share = self.lexical.share(lexical_where)
+            fetch = min(OVERFETCH, max(4 * k, math.ceil(3 * k / max(share, 1e-6))))
+            for item_id, score in self.store.nearest_ids(kind, vector, fetch):
                 doc_id = item_id.partition("@")[0]
                 ok = (self.lexical.passes(item_id, lexical_where) if kind == "passages"
                       else self.lexical.document_passes(doc_id, lexical_where))

@@ -426,6 +426,15 @@ class LexicalIndex:
             top = hits[np.argsort(-scores[hits], kind="stable")[:k]]
             return [(self._ids[row], float(scores[row])) for row in top if self._ids[row] is not None]
 
+    def share(self, where: LexicalFilter | None) -> float:
+        """The share of live passages that pass ``where`` (1.0 for no filter, or an empty index)."""
+        with self._lock:
+            n = len(self._ids)
+            if n == 0 or where is None or where.is_empty():
+                return 1.0
+            alive = int(np.frombuffer(bytes(self._alive[:n]), dtype=np.uint8).sum())
+            return float(self._mask(where, n).sum()) / alive if alive else 1.0
+
     def _mask(self, where: LexicalFilter | None, n: int) -> np.ndarray:
         mask = np.frombuffer(bytes(self._alive[:n]), dtype=np.uint8).astype(bool)
         if where is None or where.is_empty():
