@@ -449,6 +449,11 @@ class _DocumentRun:
             np = span
         else:
             np = _subject_span(doc, tok, verb) if tok is not None and doc is not None else _parse_phrase(phrase)
+        # "The United States expresses ...": a country's name standing for its government, before the
+        # parse can take "United States" for a name of unknown affiliation.
+        metonym = self.describer.country_as_speaker(phrase) if not matches else None
+        if metonym is not None:
+            return metonym
         if not any(m.entity.kind in ("body", "outlet") and m.end - m.start >= len(phrase) - 4 for m in matches):
             described = self.describer.span(np)
             if described is not None and described.voice is Voice.UNCLASSIFIED and described.name \

@@ -74,7 +74,7 @@ class SourceDescriber:
                 country = near.country
         # "the Instagram page of the Interior Ministry" speaks for the ministry.
         phrase = _CHANNEL_OF_RE.sub("", phrase.strip())
-        metonym = self._country_as_speaker(phrase) if not self.registry.find_entities(phrase) else None
+        metonym = self.country_as_speaker(phrase) if not self.registry.find_entities(phrase) else None
         if metonym is not None:
             return metonym
         found = self.registry.resolve(phrase, context_country=country, published=self.published)
@@ -113,7 +113,7 @@ class SourceDescriber:
                       kind="person", country=home.country,
                       reason=f"an office with no country in the text: taken as {home.country}'s, the document's country")
 
-    def _country_as_speaker(self, phrase: str) -> Source | None:
+    def country_as_speaker(self, phrase: str) -> Source | None:
         """A country or its seat of government standing for its government ("Moscow has said",
         "Kazakhstan insists", "the US warned"); adjectives ("Russian") never stand alone for one."""
         bare = re.sub(r"(?i)^the\s+", "", phrase.strip(" ,"))

@@ -674,3 +674,8 @@ def test_a_title_with_its_country_before_a_name_is_that_person(registry):
     text = "An aide to Russian President Vladimir Putin said the talks would continue."
     (claim,) = claims_of(text, registry)
     assert claim.attribution.speaker.name != "Vladimir Putin"
+
+
+def test_a_multi_word_country_name_stands_for_its_government(registry):
+    (claim,) = claims_of("The United States expresses its condolences on the loss of life in Ostrava.", registry)
+    assert claim.attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT  # never an unclassified "United States"
