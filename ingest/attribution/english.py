@@ -476,10 +476,15 @@ class _DocumentRun:
             holder = self.registry.office_holder(phrase, published=self.document.meta.published)
             if holder is not None:
                 return self.names.observe(from_entity(holder[0], "office"), holder[0].name, self._index)
+        # Country words a description may drop ("the Russian envoy" is the envoy); a seat of government
+        # ("the Kremlin official") says more than the country and must match.
         country_words = frozenset(m.group(0).lower() for m in re.finditer(r"[\w’'-]+", phrase)
-                                  if self.registry.country(m.group(0)) is not None)
+                                  if (c := self.registry.country(m.group(0))) is not None and m.group(0) not in c.seats)
         by_description = self.names.by_description(phrase, countries, self.lex.role_synonyms, role_only, country_words)
-        if by_description is not None and not matches:
+        # "The Kremlin official also noted": a description through a body ("Kremlin") still refers to
+        # the person of that body the document named (a known person named outright stays theirs).
+        if by_description is not None and (not matches or (
+            by_description.kind == "person" and all(m.entity.kind != "person" for m in matches))):
             return by_description
         source = self.describer.phrase(phrase, sentence)
         if source is None and _names_publisher(phrase, self.document):

@@ -679,3 +679,11 @@ def test_a_title_with_its_country_before_a_name_is_that_person(registry):
 def test_a_multi_word_country_name_stands_for_its_government(registry):
     (claim,) = claims_of("The United States expresses its condolences on the loss of life in Ostrava.", registry)
     assert claim.attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT  # never an unclassified "United States"
+
+
+def test_a_description_through_a_body_refers_to_the_person_of_that_body_named_before(registry):
+    text = ("Kremlin spokesman Ivan Dorov said the talks had gone well. Defence Minister Sergei Shoigu is in "
+            "charge of the operation, the agency reported. The Kremlin official also noted that the troops would leave soon.")
+    claim = claim_at(claims_of(text, registry), "troops would leave soon")
+    assert claim.attribution.speaker.name == "Ivan Dorov"  # not the minister mentioned last
+    assert claim.attribution.speaker.voice == Voice.RUSSIAN_STATE
