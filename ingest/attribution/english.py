@@ -1203,7 +1203,11 @@ class _DocumentRun:
 
     def _is_cue(self, tok) -> bool:
         lex = self.lex
-        if tok.pos_ not in ("VERB", "AUX") and tok.tag_ not in ("VBD", "VBZ", "VBN", "VBG", "VBP", "VB"):
+        if tok.pos_ not in ("VERB", "AUX") and tok.tag_ not in ("VBD", "VBZ", "VBN", "VBG", "VBP", "VB") and not (
+            # "Law and order, Kazakh authorities affirm, was restored": a cue verb the tagger took for
+            # an adjective still has its subject.
+            tok.pos_ == "ADJ" and self.lex.lemma(tok.text) is not None and any(c.dep_ == "nsubj" for c in tok.children)
+        ):
             return False
         # "X gave an interview …", "X issued a statement …": a speech event with X as its speaker.
         if tok.lower_ in lex.speech_event_verbs and any(

@@ -181,7 +181,7 @@ def _genre_frame(line: str, lexicon: Lexicon, opening_line: bool = False) -> str
                  line, re.IGNORECASE)
     if m:
         return m.group("x").strip()
-    m = re.match(rf"^\s*(?P<x>[A-Z][^:.;\n]{{2,80}}?)(?:'s|’s)\s+(?:(?:[A-Z][\w-]*|of|the)\s+){{0,4}}(?i:{genres})\b(?:\s+(?:to|at|on|regarding|concerning|in connection with|about|in|for)\b.*)?\s*[:.]?\s*$",
+    m = re.match(rf"^\s*(?P<x>[A-Z][^:.;\n]{{2,80}}?)(?:'s|’s)\s+(?:(?:[A-Z][\w-]*|of|the)\s+){{0,4}}(?i:{genres})\b(?:\s+and\s+(?i:{genres})\b)?(?:\s+(?:to|at|on|regarding|concerning|in connection with|about|in|for|following|after|during)\b.*)?\s*[:.]?\s*$",
                  line)
     # In the body only a line that says it is the text ("Read the full text of X's address") frames it.
     says_text = re.match(r"(?i)\s*(?:read\s+)?(?:the\s+)?(?:full\s+)?(?:text|transcript)\s+of\b", line)

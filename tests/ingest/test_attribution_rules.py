@@ -687,3 +687,23 @@ def test_a_description_through_a_body_refers_to_the_person_of_that_body_named_be
     claim = claim_at(claims_of(text, registry), "troops would leave soon")
     assert claim.attribution.speaker.name == "Ivan Dorov"  # not the minister mentioned last
     assert claim.attribution.speaker.voice == Voice.RUSSIAN_STATE
+
+
+def test_agreeing_to_act_is_no_claim_but_agreeing_that_is(registry):
+    (claim,) = claims_of("The two leaders agreed to remain in constant contact.", registry)
+    assert claim.attribution.how == "author"
+    (claim,) = claims_of("Kremlin spokesman Ivan Dorov agreed that the border must stay open.", registry)
+    assert claim.attribution.speaker.name == "Ivan Dorov"
+
+
+def test_an_inserted_cue_the_tagger_misreads_still_attributes(registry):
+    (claim,) = claims_of("Law and order, Kazakh authorities affirm, was restored to all of the country’s regions.",
+                         registry, publisher="TASS", outlet_voice=None)
+    assert claim.attribution.speaker.voice == Voice.KAZAKH_GOVERNMENT  # not TASS's own sentence
+
+
+def test_remarks_and_answers_in_a_title_frame_the_text(registry):
+    title = "Foreign Minister Arvo Lindqvist’s remarks and answers to media questions following the council meeting"
+    text = f"{title}\n\nColleagues,\n\nWe are through with the meeting of the council."
+    claims = claims_of(text, registry, title=title)
+    assert claim_at(claims, "through with the meeting").attribution.speaker.name == "Arvo Lindqvist"
