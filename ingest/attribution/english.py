@@ -613,10 +613,15 @@ class _DocumentRun:
             if quoted is not None:
                 return replace(quoted, how="quote")
         before = fragment[: cue_at.start()]
-        # "the spokeswoman went on to say": the speaker ends where the verbs that lead to the cue begin.
-        lead_verb = next((m for m in re.finditer(r"[\w’'-]+", before) if start + m.start() in verbs), None)
-        if lead_verb is not None:
-            before = before[: lead_verb.start()]
+        # "the spokeswoman went on to say": the speaker ends where the verbs that lead to the cue begin
+        # (walking back from the cue over verbs, particles and "to"; "harbour master X told" keeps X).
+        tokens = [t for t in doc if start <= base + t.idx < start + cue_at.start()]
+        cut = len(tokens)
+        while cut > 0 and (tokens[cut - 1].pos_ in ("VERB", "AUX", "PART", "ADV")
+                           or (tokens[cut - 1].pos_ == "ADP" and tokens[cut - 1].dep_ == "prt")):
+            cut -= 1
+        if 0 < cut < len(tokens) and any(t.pos_ in ("VERB", "AUX") for t in tokens[cut:]):
+            before = self.text[start : base + tokens[cut].idx]
         before = before.strip(" ,.–—-")
         after = fragment[cue_at.end() :].strip(" ,.–—-")
         after = re.sub(r"^(out|that)\b", "", after).strip()

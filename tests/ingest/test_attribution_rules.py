@@ -556,6 +556,9 @@ def test_a_description_after_a_quote_ends_where_the_verbs_leading_to_the_cue_beg
             "“Were they all on holiday?” the spokeswoman went on to say.")
     claim = claim_at(claims_of(text, registry, country=None), "on holiday")
     assert claim.attribution.speaker.name == "Irina Valkova"  # "the spokeswoman", not "spokeswoman went on to"
+    # A noun the tagger may read as a verb ("harbour") before the name is no lead-in verb.
+    (claim,) = claims_of("“The wall will take a month to rebuild,” harbour master Tomas Ekvall told reporters.", registry)
+    assert claim.attribution.speaker.name == "Tomas Ekvall"
 
 
 def test_as_x_reported_gives_the_clause_to_a_described_official_group(registry):
