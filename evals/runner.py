@@ -104,8 +104,9 @@ REAL_THRESHOLDS: tuple[Threshold, ...] = (
     Threshold("claim_recall", ">=", 0.5, "share of the answerable questions' gold claims that are quoted"),
     Threshold("quote_precision", ">=", 0.2, "returned quotes that are a gold claim of their question"),
     Threshold("abstention_accuracy", ">=", 0.75, "supported == answerable"),
-    # 7 of 12: the misses are questions about something the texts name but never report (Chinese
-    # troops, a death toll the texts do not give), which a similarity bar cannot tell apart.
+    # 8 of 12 now (7 at first; Chinese troops is refused since counts are matched to whose troops
+    # they count): the misses are questions about something the texts name but never report (a death
+    # toll or a deployment the texts do not give), which a similarity bar cannot tell apart.
     Threshold("unanswerable_abstained", ">=", 0.55, "unanswerable questions answered with supported: false"),
     Threshold("errors", "<=", 0, "every request answered with 200"),
 )

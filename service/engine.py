@@ -26,7 +26,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from service.figures import asked_figure, counted_qualifier_spans
+from service.figures import asked_figure, counted_qualifiers
 from service.overview import compose_answer
 from service.quotes import (
     make_spans,
@@ -270,7 +270,7 @@ class AnswerEngine:
                                              - {t for m in entities for t in tokenize(m.alias)} - _SAY_WORDS)
         candidates = self.retriever.candidates(query, query_vector, filters, sorted(named), asked)
         scored = score_candidates(candidates, question, context, query_vector, own_vector, self.lexical.idf, asked)
-        counted = counted_qualifier_spans(question, asked, [(a, b, c.country) for a, b, c in self.registry.find_countries(question)])
+        counted = counted_qualifiers(question, asked, [(a, b, c.country) for a, b, c in self.registry.find_countries(question)])
         if counted:
             # "How many Chinese troops were sent?": a count of other troops does not answer it, nor a
             # passage that names China without a count; only passages with both do.

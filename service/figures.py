@@ -167,7 +167,7 @@ def _counts(text: str) -> list[tuple[str, float, str]]:
     return found
 
 
-def counted_qualifier_spans(question: str, asked: AskedFigure | None, places: list[tuple[int, int, str]]) -> set[str]:
+def counted_qualifiers(question: str, asked: AskedFigure | None, places: list[tuple[int, int, str]]) -> set[str]:
     """Of ``places`` named in the question (start, end, name), those that qualify what a count
     question counts: "How many Chinese troops ...", "soldiers from Armenia" (not "... to Kazakhstan")."""
     if asked is None or asked.kind != "count":

@@ -41,17 +41,27 @@ def snapshot(settings: Settings) -> dict[str, object]:
     }
 
 
-@pytest.mark.server
-def test_an_ingest_killed_midway_then_run_again_equals_a_clean_ingest(tmp_path: Path) -> None:
+def _clean_snapshot(tmp_path: Path) -> dict[str, object]:
+    """What a clean ingest of the real articles stores, for comparison."""
     clean = Settings(data_dir=tmp_path / "clean", chroma_host=None)
     assert ingest_corpus(REAL, clean).ok
-    expected = snapshot(clean)
+    return snapshot(clean)
 
-    data = tmp_path / "killed"
+
+def _ingest_command(data: Path) -> tuple[list[str], dict[str, str]]:
+    """`sourcewise ingest` of the real articles into ``data`` (embedded store), as a user runs it."""
     env = {**os.environ, "SOURCEWISE_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1"}
     for name in ("CHROMA_HOST", "SOURCEWISE_CHROMA_HOST"):
         env.pop(name, None)
-    command = [sys.executable, "-m", "sourcewise.cli", "ingest", "--corpus", str(REAL), "--quiet"]
+    return [sys.executable, "-m", "sourcewise.cli", "ingest", "--corpus", str(REAL), "--quiet"], env
+
+
+@pytest.mark.server
+def test_an_ingest_killed_midway_then_run_again_equals_a_clean_ingest(tmp_path: Path) -> None:
+    expected = _clean_snapshot(tmp_path)
+
+    data = tmp_path / "killed"
+    command, env = _ingest_command(data)
     process = subprocess.Popen(command, env=env, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     # Kill it once it has started writing (the store's folder exists), well before it can finish.
     deadline = time.monotonic() + 60
@@ -79,15 +89,10 @@ def _disk_full_at(limit: int):
 
 @pytest.mark.server
 def test_an_ingest_on_a_full_disk_is_a_clear_error_shows_nothing_half_written_and_recovers(tmp_path: Path) -> None:
-    clean = Settings(data_dir=tmp_path / "clean", chroma_host=None)
-    assert ingest_corpus(REAL, clean).ok
-    expected = snapshot(clean)
+    expected = _clean_snapshot(tmp_path)
 
     data = tmp_path / "full"
-    env = {**os.environ, "SOURCEWISE_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1"}
-    for name in ("CHROMA_HOST", "SOURCEWISE_CHROMA_HOST"):
-        env.pop(name, None)
-    command = [sys.executable, "-m", "sourcewise.cli", "ingest", "--corpus", str(REAL), "--quiet"]
+    command, env = _ingest_command(data)
     failed = subprocess.run(command, env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300,
                             preexec_fn=_disk_full_at(FULL_AT_BYTES))
     assert failed.returncode == 2, failed.stdout + failed.stderr
