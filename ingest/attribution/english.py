@@ -180,7 +180,7 @@ class _DocumentRun:
             sentence_text = self.text[span.start : span.end]
             if i == 0 or self.spans[i - 1].paragraph != span.paragraph:
                 paragraph_frame = main if _ACCORDING_OPEN_RE.match(sentence_text) and main is not None else None
-            elif paragraph_frame is not None and main is None and framed is None:
+            elif paragraph_frame is not None and main is None and framed is None and not self._subject_names_other(i, paragraph_frame):
                 found = replace(paragraph_frame, how="carry_over", cue=None)
                 self.results[i] = [Part(span.start, span.end, found)]
                 main = found
@@ -408,6 +408,20 @@ class _DocumentRun:
             source = Source(name=readable, role=None, voice=Voice.UNCLASSIFIED, kind="person",
                             reason="a transcript label the registry and the text do not classify")
         return source
+
+    def _subject_names_other(self, i: int, frame: Found) -> bool:
+        """Whether sentence ``i``'s main subject names a source other than ``frame``'s: "According to
+        official figures, 238 died. Human Rights Watch documented that ..." is the publisher's again."""
+        doc = self.docs[i]
+        root = next((t for t in doc if t.dep_ == "ROOT"), None)
+        subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None) if root is not None else None
+        if subj is None:
+            return False
+        phrase = _subject_phrase(doc, subj, root)
+        if _names_publisher(phrase, self.document):
+            return True
+        named = [m.entity.name for m in self.registry.find_entities(phrase)]
+        return bool(named) and frame.source.name not in named
 
     def _works_for_publisher(self, role: str | None) -> bool:
         """Whether a role the text gives places its holder at the publisher ("director at Access Now")."""

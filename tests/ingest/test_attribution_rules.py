@@ -710,3 +710,11 @@ def test_remarks_and_answers_in_a_title_frame_the_text(registry):
     text = f"{title}\n\nColleagues,\n\nWe are through with the meeting of the council."
     claims = claims_of(text, registry, title=title)
     assert claim_at(claims, "through with the meeting").attribution.speaker.name == "Arvo Lindqvist"
+
+
+def test_a_paragraph_opened_by_according_to_ends_where_a_sentence_names_another_source(registry):
+    text = ("According to official figures, 238 people were killed in the Ostrava protests. Open Wires documented "
+            "that the guards fired on the crowd at least four times.")
+    claims = claims_of(text, registry, publisher="Open Wires")
+    assert claim_at(claims, "238 people").attribution.speaker.voice == Voice.KAZAKH_GOVERNMENT
+    assert claim_at(claims, "fired on the crowd").attribution.how == "author"  # the publisher's own finding
