@@ -17,9 +17,8 @@ since) is dropped, so a quote's offsets always match ``GET /v1/documents/{doc_id
 
 from __future__ import annotations
 
-import math
-
 import logging
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -77,14 +76,14 @@ def lexical_filter(filters: AskFilters) -> LexicalFilter:
 class Retriever:
     """Finds candidate passages for a question in one store and its lexical index."""
 
-    def __init__(self, store: KnowledgeStore, lexical: LexicalIndex, documents, passages=None, members=None) -> None:
+    def __init__(self, store: KnowledgeStore, lexical: LexicalIndex, documents, passages, members) -> None:
         self.store = store
         self.lexical = lexical
-        #: A callable: doc ids -> {doc_id: StoredDocument} (cached by the engine).
+        #: Callables, cached by the engine: doc ids -> {doc_id: StoredDocument}; passage ids -> passages
+        #: with vectors; chunk ids -> {chunk_id: its passage ids}.
         self._documents = documents
-        #: Callables: passage ids -> passages with vectors; chunk ids -> their passage ids (cached by the engine).
-        self._passages = passages or (lambda ids: store.get_passages(ids=list(ids), vectors=True))
-        self._members = members or store.chunk_passage_ids
+        self._passages = passages
+        self._members = members
 
     def candidates(
         self,

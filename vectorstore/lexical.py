@@ -432,8 +432,7 @@ class LexicalIndex:
             n = len(self._ids)
             if n == 0 or where is None or where.is_empty():
                 return 1.0
-            alive = int(np.frombuffer(bytes(self._alive[:n]), dtype=np.uint8).sum())
-            return float(self._mask(where, n).sum()) / alive if alive else 1.0
+            return float(self._mask(where, n).sum()) / self._live if self._live else 1.0
 
     def _mask(self, where: LexicalFilter | None, n: int) -> np.ndarray:
         mask = np.frombuffer(bytes(self._alive[:n]), dtype=np.uint8).astype(bool)

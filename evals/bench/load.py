@@ -118,17 +118,6 @@ def _health(url: str, stop: threading.Event, tally: Tally) -> None:
             stop.wait(0.1)
 
 
-def _tree_rss_mib(pid: int) -> float:
-    """Resident memory of a process and its children (uvicorn's workers), in MiB."""
-    pids = [pid]
-    try:
-        for task in Path(f"/proc/{pid}/task").iterdir():
-            pids += [int(p) for p in (task / "children").read_text().split()]
-    except OSError:
-        pass
-    return sum(rss_kib(p) or 0.0 for p in pids) / 1024
-
-
 def _tree_pids(pid: int) -> list[int]:
     """A process and its descendants."""
     out, todo = [], [pid]
@@ -141,6 +130,11 @@ def _tree_pids(pid: int) -> list[int]:
         except OSError:
             pass
     return out
+
+
+def _tree_rss_mib(pid: int) -> float:
+    """Resident memory of a process and its descendants (uvicorn's workers), in MiB."""
+    return sum(rss_kib(p) or 0.0 for p in _tree_pids(pid)) / 1024
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -262,15 +256,14 @@ def main(argv: list[str] | None = None) -> int:
     table = markdown_table(["Run", "Answers", "p50", "p95", "p99", "Shed (503)", "Errors", "/healthz p99",
                             "RSS first → max → last", "cores used: service / Chroma / load generator",
                             "service CPU per answer"], results)
-    # What the machine left the service: its cores minus what Chroma and the load generator used.
+    # What the machine left the service: its cores less what Chroma and the load generator used.
     cores = os.cpu_count() or 1
-    left = {w: cores - (tallies[(w, most)].cpu_s.get("chroma", 0.0) + tallies[(w, most)].cpu_s.get("generator", 0.0)) / args.seconds
-            for w in (1, 2)}
-    used = {w: tallies[(w, most)].cpu_s.get("service", 0.0) / args.seconds for w in (1, 2)}
+    cpu = {w: {k: v / args.seconds for k, v in tallies[(w, most)].cpu_s.items()} for w in (1, 2)}
+    others = {w: cpu[w].get("chroma", 0.0) + cpu[w].get("generator", 0.0) for w in (1, 2)}
     section.rows.append(Row(
         f"cores the service used at {most} clients, 1 worker → 2 workers (of {cores}; Chroma and the load "
-        f"generator used the rest: {cores - left[1]:.2f} → {cores - left[2]:.2f})",
-        f"{used[1]:.2f} → {used[2]:.2f}"))
+        f"generator used the rest: {others[1]:.2f} → {others[2]:.2f})",
+        f"{cpu[1].get('service', 0.0):.2f} → {cpu[2].get('service', 0.0):.2f}"))
     report = section.markdown() + "\n\n" + table + "\n"
     print(report)
     if args.output:

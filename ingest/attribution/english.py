@@ -377,9 +377,7 @@ class _DocumentRun:
         outlets = [e.entity for e in self.registry.find_entities(m.group("outlet")) if e.entity.kind == "outlet"]
         if not outlets:
             return None
-        outlet = outlets[0]
-        return Source(name=m.group("name"), role=f"{outlet.name} journalist", voice=outlet.voice, kind="person",
-                      country=outlet.country, reason=f"a questioner who introduces themselves as of {outlet.name} ({outlet.note or outlet.role})")
+        return _questioner_for(m.group("name"), f"{outlets[0].name} journalist", outlets[0])
 
     def _turn_source(self, phrase: str, question: bool) -> Source:
         name, _, role = phrase.partition(",")
@@ -393,9 +391,7 @@ class _DocumentRun:
             if outlet is not None and not generic:
                 name = label if label.isupper() and len(label) <= 6 else name
                 # "CCTV:" or "Olga Knyazeva, Channel One:": the questioner's outlet gives the voice.
-                return Source(name=name, role=role.strip() or f"questioner ({outlet.name})", voice=outlet.voice,
-                              kind="person", country=outlet.country,
-                              reason=f"a questioner's turn for {outlet.name} ({outlet.note or outlet.role})")
+                return _questioner_for(name, role.strip() or f"questioner ({outlet.name})", outlet)
             return Source(name=name, role=role.strip().lower() or f"questioner ({readable})",
                           voice=Voice.INDEPENDENT, kind="person", reason="a questioner's or reporter's turn (journalist)")
         # "MR PRICE" is "Mr Price"; capitals are a house style, not an acronym.
@@ -1352,6 +1348,12 @@ def _main_found(parts: list[Part] | None) -> Found | None:
         return None
     best = max(parts, key=lambda p: p.end - p.start)
     return best.found
+
+
+def _questioner_for(name: str, role: str, outlet) -> Source:
+    """A questioner in a transcript who asks for an outlet the registry knows: the outlet's voice."""
+    return Source(name=name, role=role, voice=outlet.voice, kind="person", country=outlet.country,
+                  reason=f"a questioner for {outlet.name} ({outlet.note or outlet.role})")
 
 
 def _names_publisher(phrase: str, document: DocumentInput) -> bool:

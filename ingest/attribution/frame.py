@@ -117,11 +117,9 @@ def _turns(
     # At a briefing the questioner may be labelled by their outlet ("CCTV: ..."): a question turn
     # once the text has other turns.
     if accepted:
-        outlets = [c for c in candidates if c not in accepted and names_an_outlet(c[2])]
-        accepted += [(start, end, label, True, False) for start, end, label, _, _ in outlets]
-        candidates = [c for c in candidates if c not in outlets] + [c for c in accepted if c[2] in {o[2] for o in outlets}]
-        candidates.sort()
-        accepted.sort()
+        as_questions = {c: (*c[:3], True, False) for c in candidates if c not in accepted and names_an_outlet(c[2])}
+        candidates = [as_questions.get(c, c) for c in candidates]
+        accepted = sorted([*accepted, *as_questions.values()])
     surnames = {_surname(c[2]) for c in accepted}
     capitals = [c for c in candidates if c[2].split(",")[0].isupper() and len(c[2]) > 1]
     labels = [
