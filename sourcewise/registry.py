@@ -349,6 +349,8 @@ class Registry:
             person_prefix = entity.kind == "person" and (
                 re.fullmatch(r"[A-Z]\.", word) or _PATRONYMIC_RE.search(word)
                 or name_key(word) in given or all(name_key(p) in given for p in word.split("-") if p)
+                # Another name of the same person before the name ("Elbasy Nursultan Nazarbayev").
+                or _norm(word) in {_norm(a) for a in entity.aliases}
             )
             if not person_prefix:
                 return f"{word} {text[start:end]}"
@@ -382,6 +384,10 @@ class Registry:
     def has_official_term(self, text: str) -> bool:
         """Whether ``text`` holds a word of government ("ministry", "spokesman", "president")."""
         return bool(self._official_re and self._official_re.search(text))
+
+    def official_terms_in(self, text: str) -> list[re.Match[str]]:
+        """Every word of government in ``text``, longest first where two overlap."""
+        return list(self._official_re.finditer(text)) if self._official_re else []
 
     def has_media_term(self, text: str) -> bool:
         """Whether ``text`` holds a word of the media ("agency", "newspaper", "TV")."""
@@ -768,7 +774,8 @@ def _asset_names(asset: str) -> list[str]:
     names += [n for n in re.findall(r"\(([A-Z][A-Z0-9&-]{1,7})\)", asset)]
     # "Sputnik News" is also "Sputnik"; "Press TV" is never "Press", so "TV" is not stripped.
     short = re.sub(r"\s+(News|Online)$", "", main)
-    if short != main and len(short) >= 5:
+    # ... but "The First News" is not "The First": a short name needs a word of its own before it.
+    if short != main and len(short) >= 5 and not short.lower().startswith("the "):
         names.append(short)
     return [n for n in names if len(n) >= 2 and n[0].isalnum()]
 

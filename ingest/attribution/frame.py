@@ -163,7 +163,8 @@ def _surname(label: str) -> str:
 
 def _genre_frame(line: str, lexicon: Lexicon, opening_line: bool = False) -> str | None:
     """The speaker phrase when ``line`` says the text is someone's speech: "Address by President
-    X", "Statement of the Ministry of Foreign Affairs", "X's address to the nation"."""
+    X", "Statement of the Ministry of Foreign Affairs", "Address to the Nation by X", "X's address
+    to the nation"."""
     # "“Everyone - for the sake of Artsakh ...” - PM Nikol Pashinyan’s Address to the Nation": a slogan
     # before a dash, then the line that says whose text it is.
     tail = re.split(r"\s[-–—]\s", line)
@@ -175,7 +176,7 @@ def _genre_frame(line: str, lexicon: Lexicon, opening_line: bool = False) -> str
     # "Full text of the", "State-of-the-Nation", "Opening", "Joint": a few title-case or leading words.
     lead = (r"(?:(?:the\s+)?full\s+text\s+of\s+|text\s+of\s+|transcript\s+of\s+)?(?:the\s+)?"
             r"(?:(?:[A-Z][\w-]*|joint|official|televised|video|annual|opening|closing|keynote|special|new\s+year)\s+){0,3}")
-    m = re.match(rf"^\s*{lead}(?:{genres})\s+(?:of|by|from)\s+(?P<x>[^:.;\n]{{3,120}}?)(?:\s+(?:to|at|on|regarding|concerning|in connection with|about|in|for|with)\b.*)?\s*[:.]?\s*$",
+    m = re.match(rf"^\s*{lead}(?:{genres})(?:\s+(?:to|before)\s+[^:;\n]{{3,80}}?\s+by|\s+(?:of|by|from))\s+(?P<x>[^:.;\n]{{3,120}}?)(?:\s+(?:to|at|on|regarding|concerning|in connection with|about|in|for|with)\b.*)?\s*[:.]?\s*$",
                  line, re.IGNORECASE)
     if m:
         return m.group("x").strip()

@@ -35,10 +35,59 @@ _ORG_WORDS = frozenset(
     secretariat headquarters staff command alliance coalition campaign team club society""".split()
 )
 _NAME_TOKEN_RE = re.compile(r"^[A-ZÀ-ÖØ-ÞА-Я][\w’'.-]*$")
+#: Official words too general to say that two offices are one ("officials", "a spokesman").
+_GENERIC_OFFICE_WORDS = frozenset(
+    """official officials authorities spokesman spokesperson spokeswoman leader leaders leadership government
+    governments administration regime deputy deputies aide adviser advisor delegation diplomat diplomats""".split()
+)
 _CHANNEL_OF_RE = re.compile(
     r"(?i)^(?:the\s+)?(?:official\s+)?(?:instagram|telegram|facebook|twitter|x|vk|youtube|website|web\s+site|press\s+service|"
     r"site|page|account|channel)(?:\s+(?:page|account|channel|site))?\s+of\s+"
 )
+
+
+def _office_stems(term: str) -> frozenset[str]:
+    """The words of an official term, spelt one way ("Defence Minister" ~ "defense ministry")."""
+    words = re.findall(r"[a-z]+", term.lower().replace("defence", "defense"))
+    return frozenset("minist" if w.startswith("minist") else w for w in words if w not in ("of", "the", "for"))
+
+
+class OfficeCountries:
+    """Which country the document gives each office it names with one ("the Chinese defense
+    minister", "Ministry of Foreign Affairs of Ukraine"), so that the same office named later with
+    no country ("Defense Minister Wei Fenghe", "ministry spokesman Wu Qian") is that country's, not
+    the document's."""
+
+    def __init__(self, registry: Registry, text: str) -> None:
+        self.registry = registry
+        #: (offset, the office's words, country) for every office the text gives a country.
+        self.pairs: list[tuple[int, frozenset[str], object]] = []
+        countries = registry.find_countries(text)
+        for m in registry.official_terms_in(text):
+            stems = _office_stems(m.group(0))
+            if not stems - _GENERIC_OFFICE_WORDS:
+                continue
+            for start, end, country in countries:
+                gap = text[end : m.start()] if end <= m.start() else text[m.end() : start]
+                if (end <= m.start() or start >= m.end()) and len(gap.split()) <= 3 and not re.search(r"[,;.]", gap):
+                    self.pairs.append((m.start(), stems, country))
+                    break
+
+    def country_of(self, role: str, before: int, sentence_start: int = 0):
+        """The country of the nearest office before ``before`` that ``role`` names again, or None.
+        An office given two countries in the role's own sentence says nothing."""
+        wanted = [_office_stems(m.group(0)) - _GENERIC_OFFICE_WORDS for m in self.registry.official_terms_in(role)]
+        wanted = [w for w in wanted if w]
+        if not wanted:
+            return None
+        matching = [(at, country) for at, stems, country in self.pairs
+                    if at < before and any(w <= stems for w in wanted)]
+        if not matching:
+            return None
+        same_sentence = {c.country for at, c in matching if at >= sentence_start}
+        if len(same_sentence) > 1:
+            matching = [(at, c) for at, c in matching if at < sentence_start]
+        return matching[-1][1] if matching else None
 
 
 class SourceDescriber:
@@ -58,6 +107,25 @@ class SourceDescriber:
         self.published = published
         #: Whose officials an office with no country names ("the Prime Minister" on Armenia's government site).
         self.office_country = office_country or context_country
+        self.offices: OfficeCountries | None = None
+        self._sentence = (0, 0)
+
+    def read_document(self, text: str) -> None:
+        """Note the offices the document gives a country (see :class:`OfficeCountries`)."""
+        self.offices = OfficeCountries(self.registry, text)
+
+    def at(self, start: int, end: int) -> None:
+        """The document offsets of the sentence whose phrases are read next."""
+        self._sentence = (start, end)
+
+    def _office_country(self, role: str | None) -> str | None:
+        """Whose office a role with no country names: the country the document gave the same office
+        before, else the document's own."""
+        if role and self.offices is not None and not self.registry.find_countries(role):
+            country = self.offices.country_of(role, self._sentence[1], self._sentence[0])
+            if country is not None:
+                return country.country
+        return self.office_country
 
     # -- plain phrases --------------------------------------------------------------------
 
@@ -67,7 +135,7 @@ class SourceDescriber:
         An unqualified "the Foreign Ministry" takes the country the sentence gives it ("the Ministry
         of Foreign Affairs of Ukraine ..., according to the Foreign Ministry"), else the corpus's.
         """
-        country = self.office_country
+        country = self._office_country(phrase)
         if sentence is not None:
             near = self.registry.country_near_official(sentence)
             if near is not None:
@@ -103,7 +171,7 @@ class SourceDescriber:
     def _home_official(self, phrase: str) -> Source | None:
         """An unnamed official the text gives no country ("a state-appointed ombudswoman", "a senior
         official"): the document's own country's, as for a named one (see :mod:`.voice`)."""
-        home = self.registry.country(self.office_country)
+        home = self.registry.country(self._office_country(phrase))
         words = phrase.split()
         if home is None or not self.registry.has_official_term(phrase) or self.registry.find_countries(phrase):
             return None
@@ -145,13 +213,13 @@ class SourceDescriber:
             # An organisation the registry does not know: its own name may say whose it is ("the
             # Zhetisu Regional Prosecutor's Office of Kazakhstan"); a body named by its function alone
             # ("the National Security Committee") is the document's country's, as an unnamed office is.
-            by_name = self.registry.resolve(text, context_country=self.office_country, published=self.published)
+            by_name = self.registry.resolve(text, context_country=self._office_country(text), published=self.published)
             if by_name is not None and by_name.speaker.voice is not Voice.UNATTRIBUTED:
                 country = by_name.country.country if by_name.country else None
                 return Source(name=name, role=role, voice=by_name.speaker.voice, kind="body", country=country,
                               reason=f"the name says it: {by_name.reason}")
-            return voice_from_role(self.registry, name, role, "body", self.office_country, self.published)
-        source = voice_from_role(self.registry, name, role, "person", self.office_country, self.published)
+            return voice_from_role(self.registry, name, role, "body", self._role_country(span, role), self.published)
+        source = voice_from_role(self.registry, name, role, "person", self._role_country(span, role), self.published)
         bodies = [m.entity for m in known if m.entity.kind in ("body", "outlet")]
         if source.voice is Voice.UNCLASSIFIED and len(bodies) == 1:
             # "Paul Stronski, of the Carnegie Endowment", "HRW's Jane Buchanan": a person the text
@@ -160,6 +228,16 @@ class SourceDescriber:
             return Source(name=name, role=role or f"of {body.name}", voice=body.voice, kind="person",
                           country=body.country, reason=f"the text places them in {body.name} ({body.note or body.role})")
         return source
+
+    def _role_country(self, span, role: str | None) -> str | None:
+        """The country an office with no known country is taken to be of; None where the text puts
+        it in a nation or place the registry does not know ("Peruvian Defence Minister Ana Lopez"):
+        its voice is then not known, not the document's country's."""
+        for ent in span.ents:
+            if ent.label_ in ("NORP", "GPE") and role and ent.text in role and self.registry.country(ent.text) is None \
+                    and not self.registry.find_countries(ent.text):
+                return None
+        return self._office_country(role)
 
     def _name_tokens(self, span) -> list:
         """The tokens of the proper name a phrase holds: a NER person or organisation, else the run
@@ -177,6 +255,10 @@ class SourceDescriber:
             elif ent.label_ == "ORG":
                 # An organisation's name keeps its official words ("Ministry of Foreign Affairs of Uzbekistan").
                 tokens = [t for t in ent if t.lower_ != "the"]
+                if not any(t.lower_ in _ORG_WORDS for t in tokens):
+                    # A person the tagger took for an organisation, with the place before the name
+                    # ("Chargé d'Affaires in Astana Pavel Kirov"): the place is no part of the name.
+                    tokens = [t for t in tokens if not self._is_title_or_country(t)]
                 if tokens and any(_NAME_TOKEN_RE.match(t.text) and not self._is_title_or_country(t) for t in tokens):
                     return tokens
         run: list = []

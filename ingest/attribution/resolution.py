@@ -120,9 +120,14 @@ class DocumentNames:
             return None
         if words[0] not in _DETERMINERS and not role_only:
             return None
-        # The head noun of the description: "the press service of the Belarusian president" is a service.
-        head_words = words[: words.index("of")] if "of" in words[1:] else words
-        head = head_words[-1]
+        # The head noun of the description: "the press service of the Belarusian president" is a service;
+        # an office whose name holds "of" ("the head of state") is one head.
+        bare = " ".join(w for w in words if w not in _DETERMINERS and w not in country_words)
+        if synonyms is not None and " " in bare and bare in synonyms:
+            head_words, head = [bare], bare
+        else:
+            head_words = words[: words.index("of")] if "of" in words[1:] else words
+            head = head_words[-1]
         # Only a singular role or body noun the lexicon knows refers back ("the ministry", "the envoy");
         # "the media", "the agencies" are groups, not one referent.
         if synonyms is None or head not in synonyms:

@@ -718,3 +718,84 @@ def test_a_paragraph_opened_by_according_to_ends_where_a_sentence_names_another_
     claims = claims_of(text, registry, publisher="Open Wires")
     assert claim_at(claims, "238 people").attribution.speaker.voice == Voice.KAZAKH_GOVERNMENT
     assert claim_at(claims, "fired on the crowd").attribution.how == "author"  # the publisher's own finding
+
+
+# ---------------------------------------------------------------- offices, descriptions, frames (set 7)
+
+
+def test_an_office_named_again_without_its_country_keeps_the_country_the_text_gave_it(registry):
+    text = ("The Chinese defence minister, Wu Tanfeng, will visit Astana next week, ministry spokesman Li Qiao said. "
+            "Defence Minister Wu Tanfeng said the visit would deepen cooperation. "
+            "The talks will cover border security, according to a ministry statement.")
+    claims = claims_of(text, registry, country="Kazakhstan")
+    for words in ("will visit Astana", "deepen cooperation", "border security"):
+        speaker = claim_at(claims, words).attribution.speaker
+        assert speaker.voice == Voice.FOREIGN_GOVERNMENT, (words, speaker)  # China's, not Kazakhstan's
+    # An office the text never gave a country is still the document's country's.
+    (claim,) = claims_of("The Interior Ministry said four people had died in the clashes.", registry)
+    assert claim.attribution.speaker.voice == Voice.KAZAKH_GOVERNMENT
+
+
+def test_an_office_of_two_countries_in_its_own_sentence_lends_neither(registry):
+    text = ("Russian Defence Minister Pavel Orlin and the Belarusian defence minister met in Minsk, "
+            "said ministry spokesperson Zhou Ren.")
+    (claim,) = claims_of(text, registry, country="Kazakhstan")
+    assert claim.attribution.speaker.name == "Zhou Ren"
+    assert claim.attribution.speaker.voice == Voice.KAZAKH_GOVERNMENT  # the document's, not Russia's
+
+
+def test_an_office_of_a_nation_the_registry_does_not_know_is_unclassified_not_the_documents(registry):
+    (claim,) = claims_of("Peruvian Defence Minister Ana Lopez said the troops would stay.", registry)
+    assert claim.attribution.speaker.name == "Ana Lopez"
+    assert claim.attribution.speaker.voice == Voice.UNCLASSIFIED  # not Kazakhstan's government
+
+
+def test_the_head_of_state_refers_to_the_president_the_text_named(registry):
+    text = ('Belarusian President Aleksandr Lukashenko visited a church in Minsk. '
+            '"We came there to help them," the head of state said.')
+    claims = claims_of(text, registry, publisher="BelTA", outlet_voice=None, country="Kazakhstan")
+    speaker = claim_at(claims, "We came there").attribution.speaker
+    assert "Lukashenko" in speaker.name
+    assert speaker.voice == Voice.FOREIGN_GOVERNMENT  # not Kazakhstan's head of state
+
+
+def test_a_diplomatic_title_of_several_words_is_an_office_and_a_description(registry):
+    text = ("Ukraine's Chargé d'Affaires in Astana Pavel Kirov says the embassy stays open. "
+            "The Ukrainian Chargé d'Affaires accused the ministry of delays.")
+    claims = claims_of(text, registry, country="Kazakhstan")
+    for words in ("embassy stays open", "accused the ministry"):
+        speaker = claim_at(claims, words).attribution.speaker
+        assert speaker.name == "Pavel Kirov" and speaker.voice == Voice.FOREIGN_GOVERNMENT, (words, speaker)
+
+
+def test_referring_to_people_as_something_is_a_claim_referring_a_case_is_not(registry):
+    claims = claims_of('President Ivan Dorov of Kazakhstan referred to those involved in the riots as "bandits". '
+                       "The minister referred the case to the prosecutor.", registry)
+    assert claim_at(claims, "bandits").attribution.speaker.name == "Ivan Dorov"
+    assert claim_at(claims, "referred the case").attribution.how == "author"
+
+
+def test_an_address_to_an_audience_by_someone_in_the_title_is_theirs_throughout(registry):
+    title = "Address to the people of Kazakhstan by the First President – Elbasy Nursultan Nazarbayev"
+    text = f"{title}\n\nThere was a tough and dangerous test. Terrorists pose a threat to our country."
+    claims = claims_of(text, registry, title=title, publisher="Example Review")
+    for words in ("dangerous test", "pose a threat"):
+        speaker = claim_at(claims, words).attribution.speaker
+        assert speaker.name == "Nursultan Nazarbayev" and speaker.voice == Voice.KAZAKH_GOVERNMENT
+
+
+def test_an_article_signed_by_an_official_the_registry_knows_speaks_with_their_voice(registry):
+    text = "The security of the region rests on cooperation. Nobody gains from isolation."
+    claims = claims_of(text, registry, author="Sergey Lavrov", publisher="Example Review")
+    assert all(c.attribution.speaker.voice == Voice.RUSSIAN_STATE for c in claims)
+    assert all(c.attribution.how == "author" for c in claims)
+    # A journalist the registry does not know writes in the outlet's voice.
+    claims = claims_of(text, registry, author="Jane Doe", publisher="Example Review")
+    assert all(c.attribution.speaker.voice == Voice.INDEPENDENT for c in claims)
+
+
+def test_an_outlets_short_name_is_never_a_bare_article_and_word(registry):
+    assert not any(m.entity.kind == "outlet" for m in registry.find_entities("the First President of the Republic"))
+    # A person's other name before their name does not make a longer, unknown name.
+    names = [m.entity.name for m in registry.find_entities("Elbasy Nursultan Nazarbayev")]
+    assert "Nursultan Nazarbayev" in names
