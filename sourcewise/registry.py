@@ -197,6 +197,12 @@ class OutletVerdict:
     assumed: bool = False
 
 
+#: Head nouns of a body's proper name ("... Affairs Department", "... Security Committee").
+_BODY_HEADS = frozenset("department ministry committee office service agency council commission administration "
+                        "directorate bureau".split())
+_CAPITALISED_RUN_RE = re.compile(r"\s+((?:[A-Z][\w’'-]*\s+){0,3}[A-Z][\w’'-]*)")
+
+
 def _alias_regex(aliases: Iterable[str]) -> re.Pattern[str] | None:
     """One alternation of whole-word aliases, longest first so 'Vladimir Putin' beats 'Putin'."""
     parts = sorted({a for a in aliases if a}, key=len, reverse=True)
@@ -356,6 +362,11 @@ class Registry:
                 return f"{word} {text[start:end]}"
         if after and extends(after.group(1)) and not acronym:
             return f"{text[start:end]} {after.group(1)}"
+        # "Foreign Policy Affairs Department": capitalised words ending in a body's head make a longer
+        # name, even where the first of them is a title word.
+        run = _CAPITALISED_RUN_RE.match(text[end : end + 60])
+        if entity.kind != "person" and not acronym and run and run.group(1).split()[-1].lower() in _BODY_HEADS:
+            return f"{text[start:end]} {run.group(1)}"
         return None
 
     def find_countries(self, text: str) -> list[tuple[int, int, Country]]:

@@ -213,6 +213,7 @@ class _DocumentRun:
                 self._previous = None
         self._echoed_quotes()
         self._backward_statements()
+        self._paragraph_final_cues()
         parts_by_sentence = [
             [p if p.found is not None else replace(p, found=self._default(p.start)) for p in parts or []]
             for parts in self.results
@@ -246,6 +247,46 @@ class _DocumentRun:
                 changed = True
             if changed:
                 self.results[i] = [Part(parts[0].start, parts[0].end, None)]
+
+    def _paragraph_final_cues(self) -> None:
+        """"Azerbaijan has never planned such attacks. The Armenian side is trying to politicize the
+        problem. ..., said presidential aide X." A paragraph that ends on a claim whose cue follows
+        it reports that speaker throughout: the sentences before it in the paragraph that no cue,
+        quote or frame attributes are the speaker's too (carried back)."""
+        for i, span in enumerate(self.spans):
+            last = i + 1 >= len(self.spans) or self.spans[i + 1].paragraph != span.paragraph
+            parts = self.results[i]
+            if not last or i == 0 or self.spans[i - 1].paragraph != span.paragraph or not parts:
+                continue
+            found = parts[-1].found
+            if found is None or found.how != "reported" or found.cue is None or found.source.voice is Voice.UNATTRIBUTED:
+                continue
+            before_cue = self.text[span.start : found.cue[0]].rstrip()
+            # The cue trails what it reports: "..., said X." / "..., X pointed out." (its verb comes after
+            # the clause it reports), not "It is important to note that since ..., X reported to ...".
+            if not before_cue.endswith(",") or len(before_cue.split()) < 4 or parts[-1].start > span.start:
+                continue
+            if not self._cue_trails(i, found.cue):
+                continue
+            for j in range(i - 1, max(-1, i - 4), -1):
+                if self.spans[j].paragraph != span.paragraph:
+                    break
+                previous = self.results[j]
+                if not previous or any(p.found is not None for p in previous) or self._framed(self.spans[j].start):
+                    break
+                if not any(t.pos_ in ("VERB", "AUX") for t in self.docs[j]) or len(self.docs[j]) < 4:
+                    break  # a dateline or a heading
+                self.results[j] = [Part(p.start, p.end, replace(found, how="carry_over")) for p in previous]
+
+    def _cue_trails(self, i: int, cue: tuple[int, int]) -> bool:
+        """Whether the cue verb in sentence ``i`` follows the clause it reports ("..., said X")."""
+        base = self.spans[i].start
+        for tok in self.docs[i]:
+            if cue[0] <= base + tok.idx < cue[1] and self.lex.lemma(tok.text) is not None:
+                reported = [c for c in tok.children if c.dep_ in ("ccomp", "parataxis")]
+                if any(c.i < tok.i for c in reported) or (tok.dep_ == "parataxis" and tok.head.i < tok.i):
+                    return True
+        return False
 
     def _own_outlet(self, found: Found | None) -> Found | None:
         """A claim the text gives to the publisher itself ("..., Kazinform correspondent reports") is
@@ -1257,8 +1298,12 @@ class _DocumentRun:
             c.dep_ == "ccomp" for c in tok.children
         ):
             return False
-        # "call for help", "call on colleagues" request; they do not carry a claim.
-        if lemma == "call" and any(c.dep_ == "prep" and c.lower_ in ("for", "on") for c in tok.children):
+        # Requests (lexicon ``requests``): only a source's own finite call or demand carries a claim.
+        request = lemma in self.lex.requests and (
+            lemma != "call" or any(c.dep_ == "prep" and c.lower_ in ("for", "on") for c in tok.children))
+        if request and (
+            tok.dep_ in ("xcomp", "acl", "pcomp") or not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
+        ):
             return False
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children) or (
             tok.tag_ == "VBN" and tok.dep_ in ("conj", "acl")
@@ -1418,6 +1463,11 @@ def _subject_span(doc, subj, verb=None):
             end += 1
     if verb is not None and verb.head.i == subj.i and verb.i > subj.i:
         end = min(end, verb.left_edge.i)  # the cue hangs off the noun (a misread participle)
+    # "said Assistant to the President ... and head of ... Administration Hikmat Hajiyev at ...": a long
+    # inverted subject the parser split in two; the name that ends it belongs to it.
+    for other in subj.head.children if subj.dep_ == "nsubj" else ():
+        if other.dep_ == "nsubj" and other.i > subj.i and other.left_edge.i == end:
+            end = other.i + 1
     name = next((e for e in doc.ents if e.start <= subj.i < e.end), None)
     for child in subj.children:
         # "the Committee to Protect Journalists": a name the parser read as a clause is still the name.

@@ -82,8 +82,13 @@ def detect_frame(
                 line_end = text.find("\n", cue + len(meta.title))
                 frame.body_start = len(text) if line_end < 0 else line_end
         else:
-            # "Full text of the address of the Head of State:" as an opening line of the body.
-            for paragraph in list(re.finditer(r"[^\n]+", text))[:3]:
+            # "Full text of the address of the Head of State:" as an opening line of the body, or a heading
+            # further down that says whose text follows ("The Speech of the President Ilham Aliyev" after
+            # the report of the ceremony): the text is theirs from there on.
+            for k, paragraph in enumerate(re.finditer(r"[^\n]+", text)):
+                line = paragraph.group(0).strip()
+                if k >= 3 and (len(line.split()) > 12 or line.endswith((".", "!", "?", "”", '"'))):
+                    continue
                 phrase = _genre_frame(paragraph.group(0), lexicon, opening_line=True)
                 if phrase is not None:
                     frame.speaker_phrase = phrase

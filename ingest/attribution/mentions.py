@@ -185,14 +185,39 @@ class SourceDescriber:
         """A country or its seat of government standing for its government ("Moscow has said",
         "Kazakhstan insists", "the US warned"); adjectives ("Russian") never stand alone for one."""
         bare = re.sub(r"(?i)^the\s+", "", phrase.strip(" ,"))
+        listed = self._countries_listed(bare)
+        if listed is not None:
+            return listed
         country = self.registry.country(bare)
-        if country is None or not bare[:1].isupper():
-            return None
-        if not (bare.lower() == country.country.lower() or bare in country.seats or (bare.isupper() and len(bare) > 1)):
+        if country is None or not bare[:1].isupper() or not _names_the_country(bare, country):
             return None
         return Source(name=f"Government of {country.country}", role=f"{bare!r} for {country.country}'s government",
                       voice=country.voice, kind="body", country=country.country,
                       reason=f"{bare!r} stands for {country.country}'s government")
+
+    def _countries_listed(self, bare: str) -> Source | None:
+        """Several countries standing for their governments ("the US, UK, Turkey and other coalition
+        members called on ..."): one group, with the voice they share (none when they differ)."""
+        parts = [p.strip() for p in re.split(r",\s*(?:and\s+)?|\s+and\s+", bare) if p.strip()]
+        if len(parts) < 2:
+            return None
+        countries = []
+        for part in parts:
+            word = re.sub(r"(?i)^the\s+", "", part)
+            country = self.registry.country(word)
+            if country is not None and word[:1].isupper() and _names_the_country(word, country):
+                countries.append(country)
+            elif not (part.islower() and part.split()[-1].endswith("s")):  # "other coalition members", "their allies"
+                return None
+        if len(countries) < 2:
+            return None
+        names = ", ".join(dict.fromkeys(c.country for c in countries))
+        # Governments of different voices speaking together ("Russia and China said") are still
+        # governments: the claim takes the first one's voice, never the author's.
+        voice = countries[0].voice
+        shared = "" if len({c.voice for c in countries}) == 1 else f"; voices differ, the first named ({countries[0].country}) is taken"
+        return Source(name=bare, role=f"the governments of {names}", voice=voice, kind="group",
+                      reason=f"{bare!r} lists countries standing for their governments ({names}){shared}")
 
     # -- parsed phrases -------------------------------------------------------------------
 
@@ -204,7 +229,7 @@ class SourceDescriber:
             return self.phrase(text)
         taken = [(span.start_char + m.start, span.start_char + m.end) for m in known]
         name_tokens = [t for t in self._name_tokens(span) if not any(a <= t.idx < b for a, b in taken)]
-        if not name_tokens:
+        if not name_tokens or _only_modifies(span.root, name_tokens):
             return None
         name = _join(name_tokens)
         role = self._role_of(span, name_tokens)
@@ -255,6 +280,12 @@ class SourceDescriber:
             elif ent.label_ == "ORG":
                 # An organisation's name keeps its official words ("Ministry of Foreign Affairs of Uzbekistan").
                 tokens = [t for t in ent if t.lower_ != "the"]
+                # ... but a person's name the tagger ran on after it ("the Presidential Administration
+                # Ivan Sorin") is the person's.
+                heads = [k for k, t in enumerate(tokens) if t.lower_ in _ORG_WORDS]
+                tail = tokens[heads[-1] + 1 :] if heads else []
+                if len(tail) >= 2 and all(_NAME_TOKEN_RE.match(t.text) and not self._is_title_or_country(t) for t in tail):
+                    return tail
                 if not any(t.lower_ in _ORG_WORDS for t in tokens):
                     # A person the tagger took for an organisation, with the place before the name
                     # ("Chargé d'Affaires in Astana Pavel Kirov"): the place is no part of the name.
@@ -263,7 +294,9 @@ class SourceDescriber:
                     return tokens
         run: list = []
         for tok in span:
-            if tok.pos_ == "PROPN" and _NAME_TOKEN_RE.match(tok.text) and not self._is_title_or_country(tok):
+            # A place, a people or a date in the phrase ("residents of Syunik") is no one's name.
+            if tok.pos_ == "PROPN" and _NAME_TOKEN_RE.match(tok.text) and not self._is_title_or_country(tok) \
+                    and tok.ent_type_ not in ("GPE", "LOC", "NORP", "DATE", "FAC"):
                 run.append(tok)
             elif run:
                 break
@@ -301,6 +334,28 @@ class SourceDescriber:
             parts.append(doc[head.head.left_edge.i : head.head.i + 1].text)
         role = ", ".join(p for p in parts if p)
         return role or None
+
+
+#: Endings of a people's adjective or plural ("Russian", "Chinese", "British", "Thai", "Swiss",
+#: "Kazakh", "Russians"), which never stand alone for a government as a country's name does ("Britain").
+_DEMONYM_END_RE = re.compile(r"(?:an|ese|ish|i|ic|ch|ss|s|kh|ek|ik|yz|men)$")
+
+
+def _names_the_country(word: str, country) -> bool:
+    """Whether ``word`` is a name of the country or its seat ("Britain", "UK", "Moscow"), not an adjective."""
+    if word.lower() == country.country.lower() or word in country.seats or (word.isupper() and len(word) > 1):
+        return True
+    return word in country.names and not _DEMONYM_END_RE.search(word)
+
+
+def _only_modifies(root, name_tokens) -> bool:
+    """Whether a name only modifies a common noun through "of" ("residents of Syunik", "supporters of
+    Ivan Sorin"): the speaker is the noun, not the name."""
+    if root.pos_ != "NOUN" or any(t.i == root.i for t in name_tokens):
+        return False
+    of_phrases = [c for c in root.children if c.dep_ == "prep" and c.lower_ == "of"]
+    return bool(of_phrases) and all(any(t in c.subtree for c in of_phrases) for t in name_tokens) \
+        and not any(t.dep_ == "appos" for t in name_tokens)
 
 
 def _join(tokens) -> str:

@@ -147,9 +147,9 @@ class DocumentNames:
                 continue
             # Every word of the description but its head must be the referent's: "the Interior
             # Ministry" is not the foreign ministry named before.
-            if any(w not in text for w in content - {head}):
+            if any(w not in text and _stem(w) not in text for w in content - {head}):
                 continue
-            score = sum(1 for w in content if w in text)
+            score = sum(1 for w in content if w in text or _stem(w) in text)
             if score > best_score:
                 best, best_score = s, score
         return best
@@ -170,6 +170,11 @@ class DocumentNames:
                 if best is None or ref.last_spoke > best.last_spoke:
                     best = ref
         return best.source if best else None
+
+
+def _stem(word: str) -> str:
+    """An adjective's noun ("presidential" ~ "president", "governmental" ~ "government")."""
+    return re.sub(r"(?:ial|al)$", "", word) if len(word) > 6 else word
 
 
 def _same_person(a: str, b: str) -> bool:

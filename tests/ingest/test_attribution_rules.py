@@ -745,7 +745,7 @@ def test_an_office_of_two_countries_in_its_own_sentence_lends_neither(registry):
 
 
 def test_an_office_of_a_nation_the_registry_does_not_know_is_unclassified_not_the_documents(registry):
-    (claim,) = claims_of("Peruvian Defence Minister Ana Lopez said the troops would stay.", registry)
+    (claim,) = claims_of("Paraguayan Defence Minister Ana Lopez said the troops would stay.", registry)
     assert claim.attribution.speaker.name == "Ana Lopez"
     assert claim.attribution.speaker.voice == Voice.UNCLASSIFIED  # not Kazakhstan's government
 
@@ -799,3 +799,81 @@ def test_an_outlets_short_name_is_never_a_bare_article_and_word(registry):
     # A person's other name before their name does not make a longer, unknown name.
     names = [m.entity.name for m in registry.find_entities("Elbasy Nursultan Nazarbayev")]
     assert "Nursultan Nazarbayev" in names
+
+
+def test_several_countries_standing_for_their_governments_are_one_government_group(registry):
+    claims = claims_of("In a statement, the US, UK, Canada and other coalition members called on Zorbia to stop the strikes. "
+                       "Britain and France insist the vote was rigged. Russia and China said the sanctions were illegal.",
+                       registry)
+    assert claim_at(claims, "stop the strikes").attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT
+    assert claim_at(claims, "vote was rigged").attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT
+    # Different governments together are still governments, never the author's own sentence.
+    assert claim_at(claims, "sanctions were illegal").attribution.speaker.voice in (Voice.RUSSIAN_STATE, Voice.FOREIGN_GOVERNMENT)
+    # A people is not its government.
+    (claim,) = claims_of("Russians say the vote was fair.", registry)
+    assert claim.attribution.speaker is None or claim.attribution.speaker.voice != Voice.RUSSIAN_STATE
+
+
+def test_a_finite_call_or_demand_is_a_claim_a_call_reported_as_an_act_is_not(registry):
+    claims = claims_of("The Zorbian Foreign Ministry has called for an independent investigation into the shooting. "
+                       "Tokayev decided to call for military assistance against the riots. "
+                       "Activists continue to demand free and fair elections.", registry, country="Zorbia")
+    assert claim_at(claims, "independent investigation").attribution.how == "reported"
+    assert claim_at(claims, "decided to call").attribution.how == "author"
+    assert claim_at(claims, "continue to demand").attribution.how == "author"
+    claims = claims_of("The video had barely begun when the Belarusian representative, Ivan Sorin, demanded it be "
+                       "switched off.", registry)
+    speaker = claim_at(claims, "switched off").attribution.speaker
+    assert speaker.name == "Ivan Sorin" and speaker.voice == Voice.FOREIGN_GOVERNMENT
+
+
+def test_a_hyphenated_office_is_an_office(registry):
+    (claim,) = claims_of("The Kazakh Prosecutor-General's Office has said 25 people were killed.", registry)
+    assert claim.attribution.speaker.voice == Voice.KAZAKH_GOVERNMENT
+
+
+def test_a_place_in_a_description_is_no_ones_name(registry):
+    (claim,) = claims_of("Armenian residents of Syunik and Gegharkunik report that the troops have dug in.", registry)
+    assert claim.attribution.speaker is not None and claim.attribution.speaker.name != "Syunik"
+
+
+def test_a_paragraph_that_ends_on_a_trailing_cue_is_that_speakers_throughout(registry):
+    text = ("Zorbia has never planned attacks on civilians. The other side is trying to politicise the problem. "
+            "It has repeatedly threatened our reservoirs, said Zorbian presidential aide Ivan Sorin at a press conference.\n\n"
+            "The harvest was good this year.")
+    claims = claims_of(text, registry, country="Zorbia", publisher="Example Agency")
+    for words in ("never planned attacks", "politicise the problem", "threatened our reservoirs"):
+        assert claim_at(claims, words).attribution.speaker.name == "Ivan Sorin", words
+    assert claim_at(claims, "harvest").attribution.how == "author"  # another paragraph
+    # A cue that governs its own sentence ("It is important to note that ..., X reported to ...") carries nothing back.
+    text = ("The agency shares many articles about the talks. It is important to note that since the start, "
+            "the Zorbian defence minister, Ivan Sorin, constantly reported to the president on the progress.")
+    claims = claims_of(text, registry, country="Zorbia", publisher="Example Agency")
+    assert claim_at(claims, "shares many articles").attribution.how == "author"
+
+
+def test_a_long_inverted_title_keeps_the_name_that_ends_it(registry):
+    (claim,) = claims_of("The other side has made threatening statements, said Assistant to the President of Kazakhstan and head "
+                         "of the Foreign Policy Affairs Department of the Presidential Administration Ivan Sorin at a briefing.",
+                         registry)
+    assert claim.attribution.speaker.name == "Ivan Sorin"
+    assert claim.attribution.speaker.voice == Voice.KAZAKH_GOVERNMENT  # not the magazine Foreign Policy
+
+
+def test_a_heading_in_the_body_that_says_whose_speech_follows_frames_the_rest(registry):
+    text = ("Reception to mark Republic Day\n\nAn official reception was organised at the palace.\n"
+            "The national anthem was performed.\nThe President delivered a speech at the ceremony.\n"
+            "The Speech of President Kassym-Jomart Tokayev\n- Dear ladies and gentlemen:\n"
+            "I congratulate you all on the Day of the Republic.\nOur state has grown stronger every year.")
+    claims = claims_of(text, registry, title="Reception to mark Republic Day", publisher="Example Review")
+    assert claim_at(claims, "anthem").attribution.how == "author"
+    for words in ("I congratulate you", "grown stronger"):
+        speaker = claim_at(claims, words).attribution.speaker
+        assert speaker.name == "Kassym-Jomart Tokayev" and speaker.voice == Voice.KAZAKH_GOVERNMENT, words
+
+
+def test_a_description_by_an_adjective_refers_to_the_office_named_before(registry):
+    text = ("Zorbia never shelled civilians, said Ivan Sorin, assistant to the President of Kazakhstan, on Monday. "
+            "The presidential aide noted that the talks would go on.")
+    claims = claims_of(text, registry)
+    assert claim_at(claims, "talks would go on").attribution.speaker.name == "Ivan Sorin"
