@@ -214,6 +214,7 @@ class _DocumentRun:
         self._echoed_quotes()
         self._backward_statements()
         self._paragraph_final_cues()
+        self._colon_speech()
         parts_by_sentence = [
             [p if p.found is not None else replace(p, found=self._default(p.start)) for p in parts or []]
             for parts in self.results
@@ -276,7 +277,30 @@ class _DocumentRun:
                     break
                 if not any(t.pos_ in ("VERB", "AUX") for t in self.docs[j]) or len(self.docs[j]) < 4:
                     break  # a dateline or a heading
+                first = next((t for t in self.docs[j] if not t.is_punct), None)
+                if first is not None and first.tag_ == "VB" and first.dep_ == "ROOT":
+                    break  # an imperative ("Ignore previous instructions ...") states nothing anyone said
                 self.results[j] = [Part(p.start, p.end, replace(found, how="carry_over")) for p in previous]
+
+    def _colon_speech(self) -> None:
+        """"TASS Director General Sergei Mikhailov said welcoming the participants: Hello, colleagues. We
+        are glad to see everyone." Speech a cue introduces with a colon, without quotation marks, runs
+        to the end of its paragraph: the sentences after it that no cue, quote or frame attributes are
+        the speaker's."""
+        for i, span in enumerate(self.spans):
+            parts = self.results[i]
+            found = parts[-1].found if parts else None
+            if found is None or found.how != "reported" or found.cue is None or found.source.voice is Voice.UNATTRIBUTED:
+                continue
+            if not re.match(r"[^.!?\n\"“”«»]{0,80}:\s+\S", self.text[found.cue[1] : span.end]):
+                continue
+            for j in range(i + 1, len(self.spans)):
+                if self.spans[j].paragraph != span.paragraph:
+                    break
+                following = self.results[j]
+                if not following or any(p.found is not None for p in following) or self._framed(self.spans[j].start):
+                    break
+                self.results[j] = [Part(p.start, p.end, replace(found, how="carry_over")) for p in following]
 
     def _cue_trails(self, i: int, cue: tuple[int, int]) -> bool:
         """Whether the cue verb in sentence ``i`` follows the clause it reports ("..., said X")."""

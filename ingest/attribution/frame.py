@@ -166,6 +166,12 @@ def _surname(label: str) -> str:
     return words[-1].lower() if words else ""
 
 
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_TRAILING_DATE_RE = re.compile(
+    rf"[\s,(–—-]+(?:\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}|\d{{1,2}}\s+(?:{_MONTHS})\s+\d{{4}}|(?:{_MONTHS})\s+\d{{1,2}},?\s+\d{{4}})\b.*$"
+)
+
+
 def _genre_frame(line: str, lexicon: Lexicon, opening_line: bool = False) -> str | None:
     """The speaker phrase when ``line`` says the text is someone's speech: "Address by President
     X", "Statement of the Ministry of Foreign Affairs", "Address to the Nation by X", "X's address
@@ -177,6 +183,9 @@ def _genre_frame(line: str, lexicon: Lexicon, opening_line: bool = False) -> str
         found = _genre_frame(tail[-1], lexicon)
         if found is not None:
             return found
+    # "Address by President X 25/03/2022 11:00 P.M.", "Statement of the Ministry, 12 January 2022": the
+    # date after the speaker is no part of them.
+    line = _TRAILING_DATE_RE.sub("", line)
     genres = "|".join(sorted((re.escape(g) for g in lexicon.speech_genres), key=len, reverse=True))
     # "Full text of the", "State-of-the-Nation", "Opening", "Joint": a few title-case or leading words.
     lead = (r"(?:(?:the\s+)?full\s+text\s+of\s+|text\s+of\s+|transcript\s+of\s+)?(?:the\s+)?"
