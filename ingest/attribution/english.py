@@ -1153,8 +1153,13 @@ class _DocumentRun:
                     and not self._is_cue(verb.head)
                 ):
                     return None
+                speech_participle = verb.i == cue_verb.i and verb.dep_ == "advcl"
                 verb = verb.head
                 while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i and verb.dep_ in ("pobj", "prep", "dobj", "attr"):
+                    verb = verb.head
+                # "Peskov said Zelenskyy is trying to prove himself, adding: '…'": a speech participle
+                # the parser hung on the reported clause adds to the cue that reports it.
+                if speech_participle and verb.dep_ == "ccomp" and not self._is_cue(verb) and self._is_cue(verb.head):
                     verb = verb.head
                 continue
             return None

@@ -196,6 +196,10 @@ def _genre_frame(line: str, lexicon: Lexicon, opening_line: bool = False) -> str
         return m.group("x").strip()
     m = re.match(rf"^\s*(?P<x>[A-Z][^:.;\n]{{2,80}}?)(?:'s|’s)\s+(?:(?:[A-Z][\w-]*|of|the)\s+){{0,4}}(?i:{genres})\b(?:\s+and\s+(?i:{genres})\b)?(?:\s+(?:to|at|on|regarding|concerning|in connection with|about|in|for|following|after|during)\b.*)?\s*[:.]?\s*$",
                  line)
+    if m is None:
+        # "MFA statement on Azerbaijan's aggression", "CSTO statement": a body known by its acronym.
+        m = re.match(rf"^\s*(?:the\s+)?(?P<x>[A-Z][A-Z&]{{1,6}})\s+(?i:{genres})\b(?:\s+(?:to|at|on|regarding|concerning|in connection with|about|in|for|following|after|during)\b.*)?\s*[:.]?\s*$",
+                     line)
     # In the body only a line that says it is the text ("Read the full text of X's address") frames it.
     says_text = re.match(r"(?i)\s*(?:read\s+)?(?:the\s+)?(?:full\s+)?(?:text|transcript)\s+of\b", line)
     if m and (not opening_line or says_text):

@@ -907,3 +907,17 @@ def test_a_member_of_a_national_assembly_and_a_defence_chief_are_officials(regis
                        "Central Asia must be wary of interference, China’s defence chief has warned.", registry)
     assert claim_at(claims, "expressed support").attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT
     assert claim_at(claims, "wary of interference").attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT
+
+
+def test_a_speech_participle_hung_on_the_reported_clause_adds_to_the_cue_that_reports_it(registry):
+    claims = claims_of("Kremlin spokesman Ivan Dorov said Petrov is trying to prove himself to his backers, adding: "
+                       "“He throws threats right and left.”", registry)
+    (claim,) = [c for c in claims if "throws threats" in c.text]
+    assert claim.attribution.speaker.name == "Ivan Dorov"  # not Petrov, the subject of the reported clause
+
+
+def test_a_statement_titled_by_a_bodys_acronym_is_the_bodys(registry):
+    title = "MFA statement on the aggression in the border villages"
+    text = f"{title}\n\nOn Tuesday the neighbouring army shelled our villages. We strongly condemn this aggression."
+    claims = claims_of(text, registry, title=title, publisher="Example Review", country="Armenia")
+    assert claim_at(claims, "strongly condemn").attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT
