@@ -747,6 +747,11 @@ class Registry:
         return lines
 
 
+def offices_held(entity: Entity | None, published: str | None) -> list[Office]:
+    """The offices a person held on the date ``published`` (all current ones when it is unknown)."""
+    return [o for o in (entity.offices if entity is not None else []) if _in_office(o, published)]
+
+
 def _in_office(office: Office, published: str | None) -> bool:
     if not published:
         return office.until is None

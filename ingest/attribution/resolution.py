@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.attribution.sources import Source
-from sourcewise.registry import name_key
+from sourcewise.registry import name_key, offices_held
 from sourcewise.types import Voice
 
 _DETERMINERS = ("the", "this", "that", "these", "those", "its", "his", "her", "their")
@@ -109,11 +109,14 @@ class DocumentNames:
         synonyms: dict[str, list[str]] | None = None,
         role_only: bool = False,
         country_words: frozenset[str] = frozenset(),
+        published: str | None = None,
     ) -> Source | None:
         """The referent a description names: "the ministry", "the spokesman", "the Russian envoy".
 
         The description's head noun must be in the referent's name or role, and a country it names
-        must be the referent's; the most recent such referent wins.
+        must be the referent's; the most recent such referent wins. A person the registry gives dated
+        offices is what they were on the document's date: in 2018 "the Prime Minister" is not Boris
+        Johnson, then Foreign Secretary.
         """
         words = re.findall(r"[\w’'-]+", phrase.lower())
         if not words:
@@ -141,6 +144,10 @@ class DocumentNames:
             text = f"{s.name or ''} {s.role or ''}".lower()
             # A person is what their role's head says: the former head of a committee is no committee.
             own = re.split(r"\b(?:of|at|to|for|in)\b", (s.role or "").lower())[0] if s.kind == "person" else text
+            held = ([o.title.lower() for o in offices_held(s.entity, published)]
+                    if published and s.entity is not None and s.entity.offices else None)
+            if held is not None:
+                own = " ".join(held)
             if not pattern.search(own):
                 continue
             if country_names and (s.country not in country_names):

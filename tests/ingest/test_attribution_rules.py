@@ -921,3 +921,24 @@ def test_a_statement_titled_by_a_bodys_acronym_is_the_bodys(registry):
     text = f"{title}\n\nOn Tuesday the neighbouring army shelled our villages. We strongly condemn this aggression."
     claims = claims_of(text, registry, title=title, publisher="Example Review", country="Armenia")
     assert claim_at(claims, "strongly condemn").attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT
+
+
+def test_a_description_names_whoever_held_the_office_on_the_documents_date(registry):
+    text = "Foreign Secretary Boris Johnson met Theresa May on Monday. The Prime Minister said the envoy had been summoned."
+
+    def speaker(published: str) -> str:
+        meta = DocumentMeta(doc_id="t", file="t.txt", title="A report", publisher="Example Review", url=None, genre="news",
+                            author=None, outlet_voice=Voice.INDEPENDENT, published=published)
+        doc = attribute_text(meta, text, registry, count_tokens=lambda s: len(s.split()), chunking=ChunkingParams(),
+                             context_country="United Kingdom")
+        return claim_at(doc.claims, "envoy had been summoned").attribution.speaker.name
+
+    assert speaker("2018-03-13") == "Theresa May"  # Johnson was Foreign Secretary then
+    assert speaker("2020-03-13") == "Boris Johnson"
+
+
+def test_issuing_demands_is_a_claim(registry):
+    claims = claims_of("Nato and the European Union issued demands for restraint on both sides. "
+                       "The government held a meeting on Monday.", registry)
+    assert claim_at(claims, "demands for restraint").attribution.how == "reported"
+    assert claim_at(claims, "held a meeting").attribution.how == "author"
