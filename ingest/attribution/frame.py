@@ -23,8 +23,10 @@ from ingest.attribution.lexicon import Lexicon
 from ingest.sentences import SentenceSpan
 from sourcewise.types import DocumentMeta
 
-_LABEL_RE = re.compile(r"^(?P<label>[A-ZÀ-ÖØ-ÞА-Я][^:\n]{0,80}?)\s*:\s+(?=\S)")
+_LABEL_RE = re.compile(r"^(?P<label>[A-ZÀ-ÖØ-ÞА-Я][^:\n]{0,140}?)\s*:\s+(?=\S)")
 _CONNECTORS = frozenset("of the and de von van der al bin ibn la le du di da".split())
+#: Words a role after the name may hold besides capitalised ones ("Representative ... to the OPCW").
+_ROLE_CONNECTORS = frozenset("to for in at on".split())
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,8 @@ def _turns(
 ) -> list[Turn]:
     candidates = []
     for paragraph in re.finditer(r"[^\n]+", text):
-        m = _LABEL_RE.match(paragraph.group(0))
+        # A label may stand on a line of its own ("Ambassador X, Permanent Representative ...:").
+        m = _LABEL_RE.match(text[paragraph.start() : paragraph.end() + 4])
         if not m:
             continue
         label = m.group("label").strip()
@@ -154,11 +157,17 @@ def _is_speaker_label(label: str, lexicon: Lexicon) -> bool:
         return True
     if low in lexicon.not_speaker_labels or any(low.startswith(x + " ") for x in ("read", "see", "photo", "source")):
         return False
-    words = label.replace("’", "'").split()
-    if not 1 <= len(words) <= 8 or re.search(r"\d", label):
+    if re.search(r"\d", label) or label.endswith(","):
+        return False
+    # "Ambassador Alexander Shulgin, Permanent Representative of the Russian Federation to the OPCW": a
+    # name, then the role after a comma, which may be longer.
+    name, _, role = label.replace("’", "'").partition(",")
+    words, role_words = name.split(), role.split()
+    if not 1 <= len(words) <= 8 or len(role_words) > 14:
         return False
     # Every word is capitalised (a name, a title) or a connector ("Minister of Defence").
-    return all(w[:1].isupper() or w.lower() in _CONNECTORS for w in words) and not label.endswith(",")
+    return all(w[:1].isupper() or w.lower() in _CONNECTORS for w in words) and all(
+        w[:1].isupper() or w.lower() in _CONNECTORS or w.lower() in _ROLE_CONNECTORS for w in role_words)
 
 
 def _surname(label: str) -> str:

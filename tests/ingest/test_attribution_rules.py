@@ -942,3 +942,20 @@ def test_issuing_demands_is_a_claim(registry):
                        "The government held a meeting on Monday.", registry)
     assert claim_at(claims, "demands for restraint").attribution.how == "reported"
     assert claim_at(claims, "held a meeting").attribution.how == "author"
+
+
+def test_a_turn_label_on_a_line_of_its_own_with_a_long_role_opens_a_turn(registry):
+    text = ("Remarks at the news conference\n\n"
+            "Ambassador Ivan Dorov, Permanent Representative of the Russian Federation to the Zorbian Council:\n\n"
+            "Ladies and gentlemen,\n\nWe welcome you to this press conference on an important issue. "
+            "I will speak first and then answer your questions about the inspections.")
+    claims = claims_of(text, registry, title="Remarks at the news conference", publisher="Example Review")
+    speaker = claim_at(claims, "We welcome you").attribution.speaker
+    assert speaker.name == "Ivan Dorov" and speaker.voice == Voice.RUSSIAN_STATE
+
+
+def test_declaring_a_freeze_or_sanctions_is_an_act_declaring_that_is_a_claim(registry):
+    claims = claims_of("U.S. President Barack Obama on Monday declared a freeze on the assets of seven officials. "
+                       "Obama declared that the vote was illegal.", registry)
+    assert claim_at(claims, "freeze on the assets").attribution.how == "author"
+    assert claim_at(claims, "vote was illegal").attribution.how == "reported"
