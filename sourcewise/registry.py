@@ -406,15 +406,22 @@ class Registry:
 
     def country_near_official(self, text: str) -> Country | None:
         """The country an official term in ``text`` belongs to ("Ministry of Foreign Affairs of Ukraine")."""
-        if not self._official_re:
-            return None
+        return next((country for _, country in self.officials_with_countries(text)), None)
+
+    def officials_with_countries(self, text: str) -> list[tuple[re.Match[str], Country]]:
+        """Each word of government in ``text`` that a country word stands next to ("the Chinese defence
+        minister", "Ministry of Foreign Affairs of Ukraine": at most three words between, no
+        punctuation), with that country, in text order."""
         countries = self.find_countries(text)
-        for m in self._official_re.finditer(text):
+        found = []
+        for m in self.official_terms_in(text):
             for start, end, country in countries:
+                # (a seat that is itself the term, "the Kremlin", "the White House", leaves no gap)
                 gap = text[end : m.start()] if end <= m.start() else text[m.end() : start]
                 if len(gap.split()) <= 3 and not re.search(r"[,;.]", gap):
-                    return country
-        return None
+                    found.append((m, country))
+                    break
+        return found
 
     # -- phrases --------------------------------------------------------------------------
 

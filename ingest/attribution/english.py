@@ -240,10 +240,8 @@ class _DocumentRun:
                 if self.spans[j].paragraph < span.paragraph - 1:
                     break
                 previous = self.results[j]
-                if not previous or any(p.found is not None for p in previous):
+                if not self._uncued(j) or self._heading(j):
                     break
-                if not any(t.pos_ in ("VERB", "AUX") for t in self.docs[j]) or len(self.docs[j]) < 4:
-                    break  # a dateline or a heading
                 self.results[j] = [Part(p.start, p.end, replace(found, how="reported")) for p in previous]
                 changed = True
             if changed:
@@ -260,7 +258,7 @@ class _DocumentRun:
             if not last or i == 0 or self.spans[i - 1].paragraph != span.paragraph or not parts:
                 continue
             found = parts[-1].found
-            if found is None or found.how != "reported" or found.cue is None or found.source.voice is Voice.UNATTRIBUTED:
+            if not _cued_report(found):
                 continue
             before_cue = self.text[span.start : found.cue[0]].rstrip()
             # The cue trails what it reports: "..., said X." / "..., X pointed out." (its verb comes after
@@ -273,10 +271,8 @@ class _DocumentRun:
                 if self.spans[j].paragraph != span.paragraph:
                     break
                 previous = self.results[j]
-                if not previous or any(p.found is not None for p in previous) or self._framed(self.spans[j].start):
+                if not self._uncued(j) or self._framed(self.spans[j].start) or self._heading(j):
                     break
-                if not any(t.pos_ in ("VERB", "AUX") for t in self.docs[j]) or len(self.docs[j]) < 4:
-                    break  # a dateline or a heading
                 first = next((t for t in self.docs[j] if not t.is_punct), None)
                 if first is not None and first.tag_ == "VB" and first.dep_ == "ROOT":
                     break  # an imperative ("Ignore previous instructions ...") states nothing anyone said
@@ -290,7 +286,7 @@ class _DocumentRun:
         for i, span in enumerate(self.spans):
             parts = self.results[i]
             found = parts[-1].found if parts else None
-            if found is None or found.how != "reported" or found.cue is None or found.source.voice is Voice.UNATTRIBUTED:
+            if not _cued_report(found):
                 continue
             if not re.match(r"[^.!?\n\"“”«»]{0,80}:\s+\S", self.text[found.cue[1] : span.end]):
                 continue
@@ -298,9 +294,18 @@ class _DocumentRun:
                 if self.spans[j].paragraph != span.paragraph:
                     break
                 following = self.results[j]
-                if not following or any(p.found is not None for p in following) or self._framed(self.spans[j].start):
+                if not self._uncued(j) or self._framed(self.spans[j].start):
                     break
                 self.results[j] = [Part(p.start, p.end, replace(found, how="carry_over")) for p in following]
+
+    def _uncued(self, j: int) -> bool:
+        """Whether no cue, quote or carry-over has given sentence ``j`` a speaker yet."""
+        parts = self.results[j]
+        return bool(parts) and all(p.found is None for p in parts)
+
+    def _heading(self, j: int) -> bool:
+        """Whether sentence ``j`` is a dateline or a heading (no verb, or a few words)."""
+        return not any(t.pos_ in ("VERB", "AUX") for t in self.docs[j]) or len(self.docs[j]) < 4
 
     def _cue_trails(self, i: int, cue: tuple[int, int]) -> bool:
         """Whether the cue verb in sentence ``i`` follows the clause it reports ("..., said X")."""
@@ -1414,6 +1419,12 @@ class _DocumentRun:
 
 
 # ------------------------------------------------------------------------------- helpers
+
+
+def _cued_report(found: Found | None) -> bool:
+    """Whether a claim is reported speech of a named source, with the cue that says so."""
+    return found is not None and found.how == "reported" and found.cue is not None \
+        and found.source.voice is not Voice.UNATTRIBUTED
 
 
 # Person nouns by their form: -man/-woman/-person ("chairwoman"), -ist ("economist"), -ian ("historian"),

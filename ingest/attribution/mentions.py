@@ -62,16 +62,10 @@ class OfficeCountries:
         self.registry = registry
         #: (offset, the office's words, country) for every office the text gives a country.
         self.pairs: list[tuple[int, frozenset[str], object]] = []
-        countries = registry.find_countries(text)
-        for m in registry.official_terms_in(text):
+        for m, country in registry.officials_with_countries(text):
             stems = _office_stems(m.group(0))
-            if not stems - _GENERIC_OFFICE_WORDS:
-                continue
-            for start, end, country in countries:
-                gap = text[end : m.start()] if end <= m.start() else text[m.end() : start]
-                if (end <= m.start() or start >= m.end()) and len(gap.split()) <= 3 and not re.search(r"[,;.]", gap):
-                    self.pairs.append((m.start(), stems, country))
-                    break
+            if stems - _GENERIC_OFFICE_WORDS:
+                self.pairs.append((m.start(), stems, country))
 
     def country_of(self, role: str, before: int, sentence_start: int = 0):
         """The country of the nearest office before ``before`` that ``role`` names again, or None.
