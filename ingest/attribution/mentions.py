@@ -129,11 +129,8 @@ class SourceDescriber:
         An unqualified "the Foreign Ministry" takes the country the sentence gives it ("the Ministry
         of Foreign Affairs of Ukraine ..., according to the Foreign Ministry"), else the corpus's.
         """
-        country = self._office_country(phrase)
-        if sentence is not None:
-            near = self.registry.country_near_official(sentence)
-            if near is not None:
-                country = near.country
+        near = self.registry.country_near_official(sentence) if sentence is not None else None
+        country = near.country if near is not None else self._office_country(phrase)
         # "the Instagram page of the Interior Ministry" speaks for the ministry.
         phrase = _CHANNEL_OF_RE.sub("", phrase.strip())
         metonym = self.country_as_speaker(phrase) if not self.registry.find_entities(phrase) else None
@@ -253,8 +250,7 @@ class SourceDescriber:
         it in a nation or place the registry does not know ("Peruvian Defence Minister Ana Lopez"):
         its voice is then not known, not the document's country's."""
         for ent in span.ents:
-            if ent.label_ in ("NORP", "GPE") and role and ent.text in role and self.registry.country(ent.text) is None \
-                    and not self.registry.find_countries(ent.text):
+            if ent.label_ in ("NORP", "GPE") and role and ent.text in role and not self.registry.find_countries(ent.text):
                 return None
         return self._office_country(role)
 
@@ -280,7 +276,7 @@ class SourceDescriber:
                 tail = tokens[heads[-1] + 1 :] if heads else []
                 if len(tail) >= 2 and all(_NAME_TOKEN_RE.match(t.text) and not self._is_title_or_country(t) for t in tail):
                     return tail
-                if not any(t.lower_ in _ORG_WORDS for t in tokens):
+                if not heads:
                     # A person the tagger took for an organisation, with the place before the name
                     # ("Chargé d'Affaires in Astana Pavel Kirov"): the place is no part of the name.
                     tokens = [t for t in tokens if not self._is_title_or_country(t)]
