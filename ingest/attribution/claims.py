@@ -103,6 +103,11 @@ def _reported_by_other(tok, verbs: dict[int, Any]) -> bool:
         c.dep_ == "nsubj" and c.lower_ == "who" for c in tok.children
     ):
         return False
+    # "X has said the pullout takes ten days, though Y said it may take seven": a concession with a
+    # speaker of its own sets Y beside X; it is not part of what X says.
+    if any(c.dep_ == "mark" and c.lower_ in _CONCESSIVE for c in tok.children) and any(
+            c.dep_ == "nsubj" for c in tok.children):
+        return False
     node = tok
     while node.head.i != node.i:
         parent = node.head
@@ -112,6 +117,9 @@ def _reported_by_other(tok, verbs: dict[int, Any]) -> bool:
             return False
         node = parent
     return False
+
+
+_CONCESSIVE = frozenset({"though", "although", "whereas", "while"})
 
 
 def _covers_main_clause(doc, verb) -> bool:

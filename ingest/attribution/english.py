@@ -36,7 +36,7 @@ from ingest.attribution.base import AttributionEngine, DocumentInput, register_e
 from ingest.attribution.claims import Part, assemble_claims, split_sentence
 from ingest.attribution.frame import DocumentFrame, detect_frame
 from ingest.attribution.lexicon import Lexicon, load_lexicon
-from ingest.attribution.mentions import _CHANNEL_OF_RE, SourceDescriber
+from ingest.attribution.mentions import _CHANNEL_OF_RE, _ORG_WORDS, SourceDescriber
 from ingest.attribution.quotes import Quote, find_quotes
 from ingest.attribution.resolution import DocumentNames
 from ingest.attribution.sources import UNATTRIBUTED, Source, from_entity
@@ -188,6 +188,8 @@ class _DocumentRun:
                 self.results[i] = self._sentence_parts(i, framed)
             self.results[i] = [replace(p, found=self._own_outlet(p.found)) if p.found is not None else p
                                for p in self.results[i]]
+            self.results[i] = [replace(p, found=self._introduced(p.found)) if p.found is not None else p
+                               for p in self.results[i]]
             parts = self.results[i]
             main = _main_found(parts)
             # A paragraph that opens "According to X, …" reports X throughout, unless a sentence names another source.
@@ -220,6 +222,27 @@ class _DocumentRun:
             for parts in self.results
         ]
         return assemble_claims(self.document.meta.doc_id, self.text, self.spans, parts_by_sentence, self.frame)
+
+    def _introduced(self, found: Found) -> Found:
+        """"…, a political commentator has said. Ivo Tamm added …": a person the text names, with no
+        role, right after a claim by a description with no name is the one it described."""
+        source = found.source
+        previous = next((m for m in (_main_found(self.results[j]) for j in range(self._index - 1, max(-1, self._index - 3), -1))
+                         if m is not None), None)
+        if (source.kind != "person" or source.voice is not Voice.UNCLASSIFIED or source.role or not source.name
+                or any(w.lower() in _ORG_WORDS for w in source.name.split())
+                or previous is None or previous.source.name is None or previous.source.kind not in ("person", "group")
+                or previous.source.voice in (Voice.UNCLASSIFIED, Voice.UNATTRIBUTED)
+                or any(w[:1].isupper() for w in previous.source.name.split())):
+            return found
+        # One person described ("a political commentator", "an analyst"), not a group ("analysts").
+        cue = self.text[previous.cue[0] : previous.cue[1]] if previous.cue else ""
+        if not re.search(rf"(?i)\ban?\s+(?:[\w-]+\s+){{0,3}}?{re.escape(previous.source.name.split()[-1])}\b", cue):
+            return found
+        described = replace(source, role=previous.source.name, voice=previous.source.voice, country=previous.source.country,
+                            reason=f"introduced just before as {previous.source.name!r}: {previous.source.reason}")
+        self.names.describe(source, described)
+        return replace(found, source=described)
 
     def _backward_statements(self) -> None:
         """"This was stated by Kremlin spokesman Dmitry Peskov": the speaker of what came before.
@@ -670,10 +693,43 @@ class _DocumentRun:
         the quote that has no cue of its own ("..., but he did not provide any evidence")."""
         span = self.spans[j]
         if quote.end < span.end:
+            tail = self._subordinate_claim_after(j, quote.end, found)
+            if tail is not None:
+                return [Part(span.start, tail.start, found), tail]
             m = _CONTRAST_TAIL_RE.search(self.text, quote.end, span.end)
             if m and not any(self._cue_word(w) for w in re.findall(r"[\w’'-]+", self.text[m.end() : span.end])):
                 return [Part(span.start, m.start(1), found), Part(m.start(1), span.end, None)]
         return [Part(span.start, span.end, found)]
+
+    def _subordinate_claim_after(self, j: int, after: int, found: Found) -> Part | None:
+        """"X shed light on the “…” in an interview on Monday, a day after the Guards Corps announced
+        it had arrested ...": a clause of time after the quote with a cue and a speaker of its own is
+        that speaker's claim, from where the clause begins to the sentence's end."""
+        doc, base, span = self.docs[j], self.spans[j].start, self.spans[j]
+        for tok in doc:
+            if base + tok.idx <= after or tok.dep_ != "advcl":
+                continue
+            if not any(t.lower_ in _SUBORDINATORS for t in doc[tok.left_edge.i : tok.i]) or not self._is_cue(tok):
+                continue
+            if any(c.dep_ == "nsubj" for c in tok.children):
+                other = self._verb_speaker(tok, doc, j)
+            else:
+                # The parser may take the subject for the object of "after": the words between.
+                mark = max(t.i for t in doc[tok.left_edge.i : tok.i] if t.lower_ in _SUBORDINATORS)
+                phrase = doc[mark + 1 : tok.i].text.strip(" ,")
+                source = self._phrase_source(phrase, doc.text) if phrase else None
+                other = Found(source, "reported", None, (base + doc[mark + 1].idx, base + tok.idx + len(tok.text))) \
+                    if source is not None else None
+            if other is None or other.source.voice is Voice.UNATTRIBUTED or other.source.name == found.source.name:
+                continue
+            node = tok
+            while node.head.i != node.i and node.head.dep_ not in ("ROOT",) and base + node.head.left_edge.idx > after:
+                node = node.head
+            start = base + node.left_edge.idx
+            if start <= after or tok.right_edge.i < len(doc) - 2:
+                continue
+            return Part(start, span.end, replace(other, how="reported"))
+        return None
 
     def _previous_person(self, index: int) -> Found | None:
         for j in range(index - 1, max(-1, index - 3), -1):
@@ -708,11 +764,24 @@ class _DocumentRun:
             quoted = self._quoted_as(tok, self.docs[sentence], sentence) if tok is not None else None
             if quoted is not None:
                 return replace(quoted, how="quote")
+        tok = next((t for t in doc if base + t.idx == start + cue_at.start()), None)
+        # "…” in recent riots in an interview on Monday, a day after the Guards Corps announced ...":
+        # a cue inside a clause of time, cause or description does not attribute the quote.
+        if tok is not None and (tok.dep_ in ("advcl", "relcl", "acl", "pcomp") or any(
+                c.dep_ == "mark" and c.lower_ in _SUBORDINATORS for c in tok.children)):
+            return None
         before = fragment[: cue_at.start()]
+        subject = next((c for c in tok.children if c.dep_ == "nsubj"), None) if tok is not None else None
+        if subject is not None and base + subject.left_edge.idx >= start:
+            # "…” effort directed by the alliance, a political commentator has said": the speaker is
+            # the cue's subject, not all the words between the quote and the cue.
+            phrase = _subject_span(doc, subject, tok)
+            if base + phrase.start_char > start + len(fragment) - len(fragment.lstrip(" ,.–—-")):
+                before = phrase.text
         # "the spokeswoman went on to say": the speaker ends where the verbs that lead to the cue begin
         # (walking back from the cue over verbs, particles and "to"; "harbour master X told" keeps X).
         tokens = [t for t in doc if start <= base + t.idx < start + cue_at.start()]
-        cut = len(tokens)
+        cut = len(tokens) if before == fragment[: cue_at.start()] else 0
         while cut > 0 and (tokens[cut - 1].pos_ in ("VERB", "AUX", "PART", "ADV")
                            or (tokens[cut - 1].pos_ == "ADP" and tokens[cut - 1].dep_ == "prt")):
             cut -= 1
@@ -750,6 +819,7 @@ class _DocumentRun:
             if self._is_cue(tok):
                 best = tok
         if best is not None:
+            best = self._governing_cue(best, limit)
             found = self._verb_speaker(best, doc, sentence)
             if found:
                 return replace(found, how="quote")
@@ -766,6 +836,22 @@ class _DocumentRun:
             if source is not None:
                 return Found(source, "quote", None, cue)
         return None
+
+    def _governing_cue(self, cue, limit: int):
+        """The cue that governs a quote: the nearest one before it, unless that one stands well back
+        inside the reported clause of another ("X noted that the other side made some appeals and
+        called for a ceasefire: “…”" is X's quote; "X said Y told him: “…”" stays Y's)."""
+        doc = cue.doc
+        words = [t for t in doc if cue.i < t.i and t.idx < limit and not t.is_punct]
+        if len(words) <= 5:
+            return cue
+        # Up through reported clauses only ("a statement by X, who said ..." is X's, not the circulator's).
+        tok = cue
+        while tok.dep_ in ("ccomp", "conj") and tok.head is not tok:
+            tok = tok.head
+            if tok.i < cue.i and self._is_cue(tok) and any(c.dep_ == "nsubj" for c in tok.children):
+                return tok
+        return cue
 
     # ------------------------------------------------------------- sentences without a quote
 
@@ -787,7 +873,16 @@ class _DocumentRun:
                 # source speaks for the clause "according to" qualifies, not the author's main clause.
                 head = next((t.head for t in doc if t.idx == m.start() and t.lower_ in ("according", "as", "citing")), None)
                 if head is not None and head.pos_ in ("VERB", "AUX"):
-                    return split_sentence(doc, span.start, [(head, found)], whole[0], self.lex)
+                    # "He assured that the measures aim at ..., however according to him, they are not
+                    # enough": a cue of another clause keeps its own claim.
+                    owners = [(head, found)]
+                    for tok in doc:
+                        if tok is not head and tok not in head.subtree and self._is_cue(tok):
+                            other = self._verb_speaker(tok, doc, i)
+                            if other:
+                                owners.append((tok, other))
+                    owners.sort(key=lambda o: _depth(o[0]))
+                    return split_sentence(doc, span.start, owners, whole[0], self.lex)
                 return [Part(span.start, span.end, found)]
         owners: list[tuple[object, Found]] = []
         for tok in doc:
@@ -1231,6 +1326,11 @@ class _DocumentRun:
             source = self._phrase_source(m.group(1), doc.text)
             if source:
                 return Found(source, "reported", None, (base + m.start(1), base + m.end(1)))
+        # "Thousands of casualties have been reported", "Explosions were reported": no one is said to
+        # have reported it.
+        if verb.lower_ in ("reported", "rumoured", "rumored", "alleged") and subject is not None \
+                and subject.lower_ not in self.lex.pronouns:
+            return Found(UNATTRIBUTED, "unattributed_cue", None, cue)
         # "… was emphasized." with no agent continues the speaker just quoted.
         if self._previous is not None and self._previous.source.voice is not Voice.UNATTRIBUTED:
             return Found(self._previous.source, "carry_over", self._previous.conduit, cue)
@@ -1412,6 +1512,9 @@ class _DocumentRun:
             return False
         if any(c.dep_ == "neg" for c in tok.children):
             return False
+        # "the Defence Ministry will announce new measures": a statement still to come carries no claim.
+        if any(c.dep_ == "aux" and c.lower_ in ("will", "shall", "'ll", "wo") for c in tok.children):
+            return False
         # "when asked by journalists": asking is no claim, and the journalists are no speaker.
         if tok.dep_ == "advcl" and any(c.dep_ == "agent" for c in tok.children) and lemma in ("ask", "question"):
             return False
@@ -1419,6 +1522,10 @@ class _DocumentRun:
 
 
 # ------------------------------------------------------------------------------- helpers
+
+
+#: Words that open a clause of time, cause or condition: a cue inside one reports no quote before it.
+_SUBORDINATORS = frozenset("after before when since because while although though if once until unless".split())
 
 
 def _cued_report(found: Found | None) -> bool:

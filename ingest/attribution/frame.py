@@ -180,6 +180,10 @@ _TRAILING_DATE_RE = re.compile(
     rf"[\s,(–—-]+(?:\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}|\d{{1,2}}\s+(?:{_MONTHS})\s+\d{{4}}|(?:{_MONTHS})\s+\d{{1,2}},?\s+\d{{4}})\b.*$"
 )
 
+_LEADING_DATE_RE = re.compile(
+    r"^\s*(?:date\s+)?(?:\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})(?:,?\s+\d{1,2}:\d{2})?\s+(?=[A-Za-z])"
+)
+
 
 def _genre_frame(line: str, lexicon: Lexicon, opening_line: bool = False) -> str | None:
     """The speaker phrase when ``line`` says the text is someone's speech: "Address by President
@@ -195,6 +199,9 @@ def _genre_frame(line: str, lexicon: Lexicon, opening_line: bool = False) -> str
     # "Address by President X 25/03/2022 11:00 P.M.", "Statement of the Ministry, 12 January 2022": the
     # date after the speaker is no part of them.
     line = _TRAILING_DATE_RE.sub("", line)
+    # "13.01.2022 13:33 Commentary of the Ministry ...", "date 2022-01-05 Read the full text of ...": a
+    # date stamp the page set before the line is furniture.
+    line = _LEADING_DATE_RE.sub("", line)
     genres = "|".join(sorted((re.escape(g) for g in lexicon.speech_genres), key=len, reverse=True))
     # "Full text of the", "State-of-the-Nation", "Opening", "Joint": a few title-case or leading words.
     lead = (r"(?:(?:the\s+)?full\s+text\s+of\s+|text\s+of\s+|transcript\s+of\s+)?(?:the\s+)?"

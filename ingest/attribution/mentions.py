@@ -32,7 +32,7 @@ _ORG_WORDS = frozenset(
     institute university union organization organisation front movement association foundation centre center
     court parliament assembly commission government administration forces army police guard company corporation
     network channel daily herald journal gazette review fund federation republic bureau directorate mission
-    secretariat headquarters staff command alliance coalition campaign team club society""".split()
+    secretariat headquarters staff command alliance coalition campaign team club society corps""".split()
 )
 _NAME_TOKEN_RE = re.compile(r"^[A-ZÀ-ÖØ-ÞА-Я][\w’'.-]*$")
 #: Official words too general to say that two offices are one ("officials", "a spokesman").
@@ -290,8 +290,11 @@ class SourceDescriber:
                 run.append(tok)
             elif run:
                 break
-        # A lone proper noun that is an acronym or a common capitalised word is too weak to be a name.
-        if len(run) == 1 and (run[0].text.isupper() or run[0].is_sent_start):
+        # A lone proper noun that is an acronym or a common capitalised word is too weak to be a name,
+        # unless an apposition says who it is ("Saule, a 58-year-old construction worker, said").
+        if len(run) == 1 and (run[0].text.isupper() or run[0].is_sent_start) and not (
+                run[0].is_sent_start and not run[0].text.isupper()
+                and any(c.dep_ == "appos" and c.pos_ == "NOUN" for c in run[0].children)):
             return []
         return run
 

@@ -58,6 +58,12 @@ class DocumentNames:
         self.referents.append(Referent(source, {surface.lower()}, sentence, mentions=[sentence]))
         return source
 
+    def describe(self, source: Source, described: Source) -> None:
+        """The text has said who ``source`` is: later mentions of them carry ``described``."""
+        ref = self._same(source, source.name or "")
+        if ref is not None:
+            ref.source = described
+
     def last_mentioned(self, sentence: int, pronoun: str, within: int = 3) -> Source | None:
         """The person most recently named within ``within`` sentences whom ``pronoun`` can refer to."""
         best: Referent | None = None

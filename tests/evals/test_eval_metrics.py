@@ -278,3 +278,11 @@ def test_aggregate_pools_claims_and_latency(gold: dict[str, list[Any]]) -> None:
 def test_percentile_interpolates() -> None:
     assert percentile([4.0, 1.0, 3.0, 2.0], 50) == pytest.approx(2.5)
     assert percentile([1.0], 95) == 1.0
+
+
+def test_speaker_match_allows_for_transliteration_but_not_for_another_name():
+    from evals.attribution import same_speaker
+
+    assert same_speaker("Qasym-Zhomart Toqaev", "Kassym-Jomart Tokayev")
+    assert same_speaker("Putin", "Vladimir Putin")
+    assert not same_speaker("Sergei Lavrov", "Sergei Shoigu")

@@ -959,3 +959,103 @@ def test_declaring_a_freeze_or_sanctions_is_an_act_declaring_that_is_a_claim(reg
                        "Obama declared that the vote was illegal.", registry)
     assert claim_at(claims, "freeze on the assets").attribution.how == "author"
     assert claim_at(claims, "vote was illegal").attribution.how == "reported"
+
+
+# ------------------------------------------------- unseen set 10 (study half): general constructions
+
+
+def test_a_date_stamp_before_the_line_that_says_whose_text_follows_keeps_the_frame(registry):
+    text = ("date 2022-01-05 Read the full text of the Kazakh President’s address to the nation\n\n"
+            "As president, I am obliged to protect the safety of our citizens.\n\n"
+            "Whatever happens, I will remain in the capital.")
+    claims = claims_of(text, registry, title="We will come out of this stronger", publisher="Example Review")
+    for words in ("obliged to protect", "remain in the capital"):
+        speaker = claim_at(claims, words).attribution.speaker
+        assert speaker.voice == Voice.KAZAKH_GOVERNMENT and claim_at(claims, words).attribution.how == "transcript"
+    assert claim_at(claims, "Read the full text").attribution.how == "author"
+
+
+def test_a_lone_first_name_with_an_apposition_is_a_named_source_and_she_continues_her(registry):
+    claims = claims_of("Protesters burned cars on Thursday.\n\n"
+                       "Saule, a 58-year-old construction worker who joined the protests, said she was stunned. "
+                       "\"We saw the deaths,\" she said.", registry)
+    for words in ("she was stunned", "We saw the deaths"):
+        speaker = claim_at(claims, words).attribution.speaker
+        assert speaker.name == "Saule" and speaker.voice == Voice.UNCLASSIFIED  # never the author's own
+
+
+def test_a_statement_still_to_come_is_no_claim(registry):
+    claims = claims_of("The Defence Ministry will announce new measures on Friday. "
+                       "The Defence Ministry announced new measures on Friday.", registry)
+    assert claim_at(claims, "will announce").attribution.how == "author"
+    assert claim_at(claims, "announced new measures").attribution.speaker.voice == Voice.KAZAKH_GOVERNMENT
+
+
+def test_reported_with_no_one_reporting_is_unattributed(registry):
+    claims = claims_of("Ivo Sarn, the mayor, said the town was calm. "
+                       "Thousands of casualties have been reported, including fatalities.", registry)
+    claim = claim_at(claims, "casualties have been reported")
+    assert claim.attribution.speaker.voice == Voice.UNATTRIBUTED and claim.attribution.how == "unattributed_cue"
+
+
+def test_a_quote_after_a_colon_belongs_to_the_cue_that_governs_the_sentence(registry):
+    claims = claims_of("H. Varenko noted that the Zorbian side made some appeals and called for a ceasefire on "
+                       "humanitarian grounds: “However, immediately afterwards, they shelled the town.”\n\n"
+                       "Ivo Sarn said that the minister told him: “We will not leave.”", registry)
+    assert claim_at(claims, "shelled the town").attribution.speaker.name == "H. Varenko"
+    assert claim_at(claims, "We will not leave").attribution.speaker.name == "minister"  # close to the quote: told
+
+
+def test_according_to_in_one_clause_leaves_the_cue_of_the_other(registry):
+    claims = claims_of("Tokayev noted that as President he has to protect the safety of citizens.\n\nHe assured that "
+                       "the measures taken by him aim at the wellbeing of multinational Varnia, however according to "
+                       "him, they are not enough.", registry)
+    # the clause before "according to" was the author's before: now both are his
+    assert claim_at(claims, "He assured").attribution.speaker.name == "Kassym-Jomart Tokayev"
+    assert claim_at(claims, "they are not enough").attribution.speaker.name == "Kassym-Jomart Tokayev"
+
+
+def test_the_speaker_after_a_quote_is_the_cues_subject_not_every_word_before_it(registry):
+    (claim,) = claims_of("Foreign-instigated riots in Varnia are part of a “synchronized, very well-orchestrated, "
+                         "pre-planned” effort directed by the Zorbian alliance, a political commentator has said.", registry)
+    assert claim.attribution.speaker.name == "political commentator"
+    assert claim.attribution.speaker.voice == Voice.INDEPENDENT
+
+
+def test_a_cue_in_a_clause_of_time_after_a_quote_is_its_own_claim(registry):
+    claims = claims_of("Ivo Tamm shed light on the “obvious, direct foreign involvement” in the riots in an interview "
+                       "with Radio Norr on Monday, a day after the Russian Defence Ministry announced it had arrested "
+                       "seven ringleaders.", registry)
+    assert claim_at(claims, "shed light").attribution.speaker.name == "Ivo Tamm"
+    tail = claim_at(claims, "arrested seven ringleaders")
+    assert tail.attribution.speaker.voice == Voice.RUSSIAN_STATE and "shed light" not in tail.text
+
+
+def test_a_concession_with_its_own_speaker_is_a_second_claim(registry):
+    claims = claims_of("The CSTO has said the pullout should take about ten days, though Russian Defence Minister "
+                       "Sergei Shoigu said on Thursday that it may take only seven days.", registry)
+    assert claim_at(claims, "ten days").attribution.speaker.voice == Voice.CSTO
+    second = claim_at(claims, "seven days")
+    assert second.attribution.speaker.name == "Sergei Shoigu" and "ten days" not in second.text
+
+
+def test_critics_with_no_name_are_unattributed_not_the_author(registry):
+    (claim,) = claims_of("Critics say the bill mirrors a Zorbian law.", registry)
+    assert claim.attribution.speaker.voice == Voice.UNATTRIBUTED
+
+
+def test_a_person_named_right_after_a_description_is_the_one_described(registry):
+    claims = claims_of("The riots were planned abroad, a political commentator has said.\n\n"
+                       "Ivo Tamm shed light on the involvement of the alliance in an interview on Monday. "
+                       "Tamm described the riots as \"well-planned\".\n\n"
+                       "Analysts said the vote was rigged. Olga Sarn said it was fair.", registry)
+    speaker = claim_at(claims, "Tamm described").attribution.speaker
+    assert speaker.voice == Voice.INDEPENDENT and speaker.role == "political commentator"
+    # a group ("analysts") describes no one person
+    assert claim_at(claims, "it was fair").attribution.speaker.voice == Voice.UNCLASSIFIED
+
+
+def test_an_assistants_title_is_no_part_of_the_name(registry):
+    (claim,) = claims_of("“We will bring this to the world's attention,” Presidential Assistant Hikmat Varenko said.",
+                         registry)
+    assert claim.attribution.speaker.name == "Hikmat Varenko"
