@@ -127,7 +127,8 @@ class DocumentNames:
         words = re.findall(r"[\w’'-]+", phrase.lower())
         if not words:
             return None
-        if words[0] not in _DETERMINERS and not role_only:
+        # "An official who asked not to be named" is someone new, never one named before.
+        if (words[0] not in _DETERMINERS and not role_only) or words[0] in ("a", "an", "another"):
             return None
         # The head noun of the description: "the press service of the Belarusian president" is a service;
         # an office whose name holds "of" ("the head of state") is one head.

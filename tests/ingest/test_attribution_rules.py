@@ -1059,3 +1059,29 @@ def test_an_assistants_title_is_no_part_of_the_name(registry):
     (claim,) = claims_of("“We will bring this to the world's attention,” Presidential Assistant Hikmat Varenko said.",
                          registry)
     assert claim.attribution.speaker.name == "Hikmat Varenko"
+
+
+def test_a_single_unnamed_witness_or_resident_is_unattributed_not_the_author(registry):
+    claims = claims_of("Fighters loaded tanks on trailers, a witness said. A resident said the shelling went on all night.",
+                       registry)
+    for words in ("loaded tanks", "shelling went on"):
+        assert claim_at(claims, words).attribution.speaker.voice == Voice.UNATTRIBUTED
+
+
+def test_a_ministrys_press_service_is_the_ministry_of_the_documents_country(registry):
+    claims = claims_of("The Defence Ministry's press service reported that the drills had ended. "
+                       "The Foreign Ministry press service said the talks would resume.", registry)
+    for words in ("drills had ended", "talks would resume"):
+        assert claim_at(claims, words).attribution.speaker.voice == Voice.KAZAKH_GOVERNMENT
+
+
+def test_an_indefinite_official_is_someone_new_not_the_official_named_before(registry):
+    claims = claims_of("A senior US official told reporters that Washington was ready to respond. "
+                       "An official who asked not to be named said the convoy had turned back.", registry)
+    assert claim_at(claims, "convoy had turned back").attribution.speaker.name != "senior US official"
+
+
+def test_a_countrys_side_speaks_for_its_government(registry):
+    claims = claims_of("The Zorbian side claims that the other forces opened fire first. "
+                       "The Azerbaijani side made appeals for a ceasefire.", registry)
+    assert claim_at(claims, "Azerbaijani side").attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT
