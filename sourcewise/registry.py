@@ -259,6 +259,7 @@ class Registry:
         self.entities: list[Entity] = list(data.entities) + list(matrix_outlets or [])
         country_words = {_norm(n) for c in data.countries for n in [c.country, *c.names, *c.seats, *c.places]}
         ambiguous = {_norm(n) for n in data.ambiguous_names}
+        self._ambiguous = frozenset(ambiguous)
         self._by_alias: dict[str, Entity] = {}
         self._written: dict[str, set[str]] = {}
         for entity in self.entities:
@@ -686,6 +687,17 @@ class Registry:
             entity, domain = by_url
             return OutletVerdict(entity.voice, entity.name, entity, f"domain {domain} is {entity.name} ({_entity_source(entity)})")
         resolution = self.resolve(publisher, published=published)
+        host, aside = (_host(url) if url else None), ""
+        if resolution is not None and resolution.entity is not None and resolution.entity.kind == "outlet" and host \
+                and re.sub(r"^the ", "", _norm(publisher)) in self._ambiguous \
+                and resolution.entity.domains and not any(
+                    host == d.lower().removeprefix("www.") or host.endswith("." + d.lower().removeprefix("www."))
+                    for d in resolution.entity.domains):
+            # "The Star" on thestar.com.my is not the Matrix's The Star of iol.co.za: a publisher named by a
+            # common word (``ambiguous_names``) is the known outlet only on that outlet's own domains.
+            aside = (f"{publisher!r} would name {resolution.entity.name} ({', '.join(resolution.entity.domains)}), "
+                     f"but this page is on {host} and the name is a common word, so it is set aside; ")
+            resolution = None
         if resolution is not None and resolution.entity is not None and resolution.entity.kind != "person":
             entity = resolution.entity
             return OutletVerdict(entity.voice, entity.name, entity, resolution.reason)
@@ -712,7 +724,7 @@ class Registry:
             Voice.INDEPENDENT,
             publisher,
             None,
-            "not in the registry, not an official body by name or address, and not in the State Media Matrix "
+            aside + "not in the registry, not an official body by name or address, and not in the State Media Matrix "
             "(which lists state and state-affiliated media): taken as independent; a registry entry or the "
             "manifest's outlet_voice says otherwise",
             assumed=True,

@@ -311,10 +311,13 @@ class _DocumentRun:
             found = parts[-1].found if parts else None
             if not _cued_report(found):
                 continue
-            if not re.match(r"[^.!?\n\"“”«»]{0,80}:\s+\S", self.text[found.cue[1] : span.end]):
+            # "Foreign Secretary X said:" closing its paragraph (a press release): the statement is the
+            # paragraphs that follow, up to a heading ("Further information") or another's claim.
+            runs_on = re.match(r"[^.!?\n\"“”«»]{0,80}:[ \t]*(?:\n|$)", self.text[found.cue[1] :]) is not None
+            if not runs_on and not re.match(r"[^.!?\n\"“”«»]{0,80}:\s+\S", self.text[found.cue[1] : span.end]):
                 continue
             for j in range(i + 1, len(self.spans)):
-                if self.spans[j].paragraph != span.paragraph:
+                if self.spans[j].paragraph != span.paragraph and (not runs_on or self._heading(j)):
                     break
                 following = self.results[j]
                 if not self._uncued(j) or self._framed(self.spans[j].start):
@@ -451,15 +454,22 @@ class _DocumentRun:
     def _interviewee(self) -> Source | None:
         """Who answers in an interview labelled "Question:"/"Answer:": the first person the title or
         the opening paragraph names."""
-        heading = self.document.meta.title + " " + (self.docs[0].text if self.docs else "")
+        # The title and what comes before the first turn ("Nov. 2 -- Foreign Ministry spokesperson X
+        # answered questions on ... at a regular press conference." after the page's furniture).
+        first_turn = self.frame.turns[0].label_start if self.frame.turns else 0
+        opening = self.text[: min(first_turn, 600)] if first_turn else (self.docs[0].text if self.docs else "")
+        heading = self.document.meta.title + "\n" + opening
         for match in self.registry.find_entities(heading):
             if match.entity.kind == "person":
                 return from_entity(match.entity, "the interview's subject, named in its title or opening")
-        for ent in _parse_phrase(heading).ents:
-            if ent.label_ == "PERSON":
-                described = self.describer.span(_noun_phrase_span(ent.doc, ent.root))
-                if described is not None:
-                    return described
+        for line in heading.splitlines():
+            # "Nov. 2, 2018-- Foreign Ministry spokesperson X answered": the dateline is no part of them.
+            line = re.sub(r"^.{0,40}?\d{4}\s*(?:--|[-–—])\s*", "", line.strip())
+            for ent in _parse_phrase(line).ents if line else ():
+                if ent.label_ == "PERSON":
+                    described = self.describer.span(_noun_phrase_span(ent.doc, ent.root))
+                    if described is not None:
+                        return described
         return None
 
     def _interviewer(self) -> str | None:

@@ -230,6 +230,9 @@ class SourceDescriber:
             # Zhetisu Regional Prosecutor's Office of Kazakhstan"); a body named by its function alone
             # ("the National Security Committee") is the document's country's, as an unnamed office is.
             by_name = self.registry.resolve(text, context_country=self._office_country(text), published=self.published)
+            if by_name is None and name != text:
+                # "the Chairman of the Security Council": the body the office is of says whose it is.
+                by_name = self.registry.resolve(name, context_country=self._office_country(text), published=self.published)
             if by_name is not None and by_name.speaker.voice is not Voice.UNATTRIBUTED:
                 country = by_name.country.country if by_name.country else None
                 return Source(name=name, role=role, voice=by_name.speaker.voice, kind="body", country=country,

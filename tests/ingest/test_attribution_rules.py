@@ -1085,3 +1085,33 @@ def test_a_countrys_side_speaks_for_its_government(registry):
     claims = claims_of("The Zorbian side claims that the other forces opened fire first. "
                        "The Azerbaijani side made appeals for a ceasefire.", registry)
     assert claim_at(claims, "Azerbaijani side").attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT
+
+
+def test_the_answers_of_a_briefing_belong_to_the_spokesperson_its_opening_names(registry):
+    text = ("Home > News > World\n\nSpokesman: the situation has improved\nupdate: November 02, 2018\n"
+            "Nov. 2, 2018-- Zorbian Foreign Ministry spokesperson Lin Varo answered questions on Tovuz Thursday at a "
+            "regular press conference.\n"
+            "Q: What is your reaction to the reports of camps in Tovuz?\n"
+            "A: We noted relevant reports. The Zorbian side firmly opposes any interference in its internal affairs.")
+    claims = claims_of(text, registry, title="Spokesman: the situation has improved", publisher="Example Network")
+    answer = claim_at(claims, "We noted relevant reports").attribution
+    assert answer.how == "transcript" and answer.speaker.name == "Lin Varo"
+    assert answer.speaker.role == "Zorbian Foreign Ministry spokesperson"
+
+
+def test_a_cue_with_a_colon_closing_its_paragraph_gives_the_paragraphs_after_it_to_the_speaker(registry):
+    text = ("Foreign Secretary concerned about the situation\n\n"
+            "Speaking after questions in parliament, the Zorbian Foreign Secretary Ivo Sarn said:\n\n"
+            "The government is gravely concerned about the situation in the east. There can be no justification.\n\n"
+            "We will be assessing events carefully over the coming days.\n\n"
+            "Further information\n\nRead the latest updates on the response.")
+    claims = claims_of(text, registry, title="Foreign Secretary concerned about the situation")
+    for words in ("gravely concerned", "no justification", "assessing events"):
+        assert claim_at(claims, words).attribution.speaker.name == "Ivo Sarn"
+    assert claim_at(claims, "latest updates").attribution.how == "author"  # after the heading: the page's own
+
+
+def test_the_chairman_of_a_body_speaks_with_the_bodys_voice(registry):
+    (claim,) = claims_of("Pointing out the gravity of the situation, the Chairman of the Security Council stressed "
+                         "that the threat remained.", registry)
+    assert claim.attribution.speaker.voice == Voice.KAZAKH_GOVERNMENT  # the document's country's body

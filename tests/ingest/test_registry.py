@@ -121,3 +121,13 @@ def test_explain_says_what_matched_and_why(registry):
     assert "whole-name match 'Associated Press'" in lines and "independent" in lines
     lines = "\n".join(registry.explain("The Associated Press Television", url="https://presstv.ir/x"))
     assert "domain: presstv.ir is Press TV" in lines
+
+
+def test_a_publisher_named_by_a_common_word_is_the_known_outlet_only_on_its_domain(registry):
+    # The Matrix's "The Star" is South Africa's (its domain is known); a page of another "The Star" is not it.
+    elsewhere = registry.classify_outlet("The Star", "https://www.thestar.com.my/news/world/2024/02/18/x")
+    assert elsewhere.voice == Voice.INDEPENDENT and "set aside" in elsewhere.reason
+    assert registry.classify_outlet("The Star").voice == Voice.FOREIGN_GOVERNMENT
+    # a reprint site that names a state outlet in its publisher keeps that outlet (no common word)
+    assert registry.classify_outlet("UrduPoint News / Sputnik", "https://www.urdupoint.com/en/world/x.html").voice \
+        == Voice.RUSSIAN_STATE
