@@ -768,30 +768,29 @@ class _DocumentRun:
         )
         if cue_at is None:
             return None
+        tok = next((t for t in doc if base + t.idx == start + cue_at.start()), None)
         if self.lex.lemma(cue_at.group(0)) in ("quote", "cite"):
             # ”, the press office quoted Tokayev as saying": the one quoted, relayed by the subject.
-            tok = next((t for t in self.docs[sentence] if base + t.idx == start + cue_at.start()), None)
-            quoted = self._quoted_as(tok, self.docs[sentence], sentence) if tok is not None else None
+            quoted = self._quoted_as(tok, doc, sentence) if tok is not None else None
             if quoted is not None:
                 return replace(quoted, how="quote")
-        tok = next((t for t in doc if base + t.idx == start + cue_at.start()), None)
         # "…” in recent riots in an interview on Monday, a day after the Guards Corps announced ...":
         # a cue inside a clause of time, cause or description does not attribute the quote.
         if tok is not None and (tok.dep_ in ("advcl", "relcl", "acl", "pcomp") or any(
                 c.dep_ == "mark" and c.lower_ in _SUBORDINATORS for c in tok.children)):
             return None
-        before = fragment[: cue_at.start()]
+        before, from_subject = fragment[: cue_at.start()], False
         subject = next((c for c in tok.children if c.dep_ == "nsubj"), None) if tok is not None else None
         if subject is not None and base + subject.left_edge.idx >= start:
             # "…” effort directed by the alliance, a political commentator has said": the speaker is
             # the cue's subject, not all the words between the quote and the cue.
             phrase = _subject_span(doc, subject, tok)
             if base + phrase.start_char > start + len(fragment) - len(fragment.lstrip(" ,.–—-")):
-                before = phrase.text
+                before, from_subject = phrase.text, True
         # "the spokeswoman went on to say": the speaker ends where the verbs that lead to the cue begin
         # (walking back from the cue over verbs, particles and "to"; "harbour master X told" keeps X).
         tokens = [t for t in doc if start <= base + t.idx < start + cue_at.start()]
-        cut = len(tokens) if before == fragment[: cue_at.start()] else 0
+        cut = 0 if from_subject else len(tokens)
         while cut > 0 and (tokens[cut - 1].pos_ in ("VERB", "AUX", "PART", "ADV")
                            or (tokens[cut - 1].pos_ == "ADP" and tokens[cut - 1].dep_ == "prt")):
             cut -= 1
