@@ -227,8 +227,7 @@ class _DocumentRun:
         """"…, a political commentator has said. Ivo Tamm added …": a person the text names, with no
         role, right after a claim by a description with no name is the one it described."""
         source = found.source
-        previous = next((m for m in (_main_found(self.results[j]) for j in range(self._index - 1, max(-1, self._index - 3), -1))
-                         if m is not None), None)
+        previous = self._previous_person(self._index)
         if (source.kind != "person" or source.voice is not Voice.UNCLASSIFIED or source.role or not source.name
                 or any(w.lower() in _ORG_WORDS for w in source.name.split())
                 or previous is None or previous.source.name is None or previous.source.kind not in ("person", "group")
