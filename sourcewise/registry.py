@@ -688,11 +688,10 @@ class Registry:
             return OutletVerdict(entity.voice, entity.name, entity, f"domain {domain} is {entity.name} ({_entity_source(entity)})")
         resolution = self.resolve(publisher, published=published)
         host, aside = (_host(url) if url else None), ""
+        # ``by_url`` above found no outlet on this page's domain, so a named outlet with known domains is
+        # not on it.
         if resolution is not None and resolution.entity is not None and resolution.entity.kind == "outlet" and host \
-                and re.sub(r"^the ", "", _norm(publisher)) in self._ambiguous \
-                and resolution.entity.domains and not any(
-                    host == d.lower().removeprefix("www.") or host.endswith("." + d.lower().removeprefix("www."))
-                    for d in resolution.entity.domains):
+                and re.sub(r"^the ", "", _norm(publisher)) in self._ambiguous and resolution.entity.domains:
             # "The Star" on thestar.com.my is not the Matrix's The Star of iol.co.za: a publisher named by a
             # common word (``ambiguous_names``) is the known outlet only on that outlet's own domains.
             aside = (f"{publisher!r} would name {resolution.entity.name} ({', '.join(resolution.entity.domains)}), "

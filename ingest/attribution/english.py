@@ -227,10 +227,11 @@ class _DocumentRun:
         """"…, a political commentator has said. Ivo Tamm added …": a person the text names, with no
         role, right after a claim by a description with no name is the one it described."""
         source = found.source
-        previous = self._previous_person(self._index)
         if (source.kind != "person" or source.voice is not Voice.UNCLASSIFIED or source.role or not source.name
-                or any(w.lower() in _ORG_WORDS for w in source.name.split())
-                or previous is None or previous.source.name is None or previous.source.kind not in ("person", "group")
+                or any(w.lower() in _ORG_WORDS for w in source.name.split())):
+            return found
+        previous = self._previous_person(self._index)
+        if (previous is None or previous.source.name is None or previous.source.kind not in ("person", "group")
                 or previous.source.voice in (Voice.UNCLASSIFIED, Voice.UNATTRIBUTED)
                 or any(w[:1].isupper() for w in previous.source.name.split())):
             return found
