@@ -1115,3 +1115,18 @@ def test_the_chairman_of_a_body_speaks_with_the_bodys_voice(registry):
     (claim,) = claims_of("Pointing out the gravity of the situation, the Chairman of the Security Council stressed "
                          "that the threat remained.", registry)
     assert claim.attribution.speaker.voice == Voice.KAZAKH_GOVERNMENT  # the document's country's body
+
+
+# ------------------------------------------------- patterns from the fifth round (invented texts)
+
+
+def test_the_country_a_headline_names_decides_whose_unnamed_officials_speak(registry):
+    # The body names Russia as often as Kazakhstan ("Russian-led", "the border with Russia"); the
+    # headline says the story is Kazakhstan's, and so are its unnamed officials.
+    text = ("A Russian-led water council met on Monday near the border with Russia, which Kazakhstan shares. "
+            "Officials said the canal had been closed since the talks failed. Farmers gathered in Zhanakent.")
+    claims = claims_of(text, registry, country=None, title="Kazakhstan closes canal after talks fail")
+    assert claim_at(claims, "canal had been closed").attribution.speaker.voice == Voice.KAZAKH_GOVERNMENT
+    # Without a headline that names a country, the count alone decides.
+    claims = claims_of(text, registry, country=None, title="Canal closed after talks fail")
+    assert claim_at(claims, "canal had been closed").attribution.speaker.voice == Voice.RUSSIAN_STATE
