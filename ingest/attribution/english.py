@@ -36,7 +36,7 @@ from ingest.attribution.base import AttributionEngine, DocumentInput, register_e
 from ingest.attribution.claims import Part, assemble_claims, split_sentence
 from ingest.attribution.frame import DocumentFrame, detect_frame
 from ingest.attribution.lexicon import Lexicon, load_lexicon
-from ingest.attribution.mentions import _CHANNEL_OF_RE, _ORG_WORDS, SourceDescriber
+from ingest.attribution.mentions import _CHANNEL_OF_RE, _ORG_WORDS, INITIALLED_NAME_RE, SourceDescriber
 from ingest.attribution.quotes import Quote, find_quotes
 from ingest.attribution.resolution import DocumentNames
 from ingest.attribution.sources import UNATTRIBUTED, Source, from_entity
@@ -436,6 +436,9 @@ class _DocumentRun:
         person's name by NER ("Defence Minister Sergei Shoigu", "MR PRICE", "Vladimir Putin")."""
         if any(m.entity.kind == "person" for m in self.registry.find_entities(label)):
             return True
+        # A surname after its initials ("A.Glaz:", "S.V.Lavrov:").
+        if INITIALLED_NAME_RE.fullmatch(label.strip()):
+            return True
         if self.registry.office_holder(label, published=self.document.meta.published) is not None:
             return True
         words = [w.strip(".,").lower() for w in label.split()]
@@ -518,10 +521,38 @@ class _DocumentRun:
         if source is None:
             doc = load_nlp()(readable)
             source = self.describer.span(doc[:])
+        if source is None or (source.voice is Voice.UNCLASSIFIED and not source.role):
+            source = self._introduced_speaker(readable) or source
         if source is None:
             source = Source(name=readable, role=None, voice=Voice.UNCLASSIFIED, kind="person",
                             reason="a transcript label the registry and the text do not classify")
         return source
+
+    def _introduced_speaker(self, label: str) -> Source | None:
+        """A labelled speaker whom the title or the text before the first turn introduces with a role
+        ("Press Secretary of the Ministry of Foreign Affairs of Belarus A.Glaz answers the question of
+        TASS", then "A.Glaz: ..."): the role there gives the voice."""
+        surname = label.split(",")[0].split()[-1].split(".")[-1] if label.split() else ""
+        if len(surname) < 3:
+            return None
+        first_turn = self.frame.turns[0].label_start if self.frame.turns else 0
+        for line in (self.document.meta.title + "\n" + self.text[: min(first_turn, 600)]).splitlines():
+            if surname not in line:
+                continue
+            line = re.sub(r"^.{0,40}?\d{4}\s*(?:--|[-–—])\s*", "", line.strip())
+            doc = _parse_phrase(line)
+            for token in doc:
+                if token.text.endswith(surname):
+                    # The whole noun phrase the name stands in ("Press Secretary of the Ministry ... A.Glaz"),
+                    # however the parser hung the name in it.
+                    for _ in range(6):
+                        if token.dep_ not in ("pobj", "compound", "appos", "flat") or token.head.pos_ not in ("ADP", "NOUN", "PROPN"):
+                            break
+                        token = token.head.head if token.head.pos_ == "ADP" else token.head
+                    described = self.describer.span(_noun_phrase_span(doc, token))
+                    if described is not None and described.voice is not Voice.UNCLASSIFIED:
+                        return replace(described, name=described.name or label)
+        return None
 
     def _subject_names_other(self, i: int, frame: Found) -> bool:
         """Whether sentence ``i``'s main subject names a source other than ``frame``'s: "According to

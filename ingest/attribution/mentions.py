@@ -34,6 +34,9 @@ _ORG_WORDS = frozenset(
     network channel daily herald journal gazette review fund federation republic bureau directorate mission
     secretariat headquarters staff command alliance coalition campaign team club society corps""".split()
 )
+#: A surname after one or two initials, as texts translated from Russian write them ("A.Glaz",
+#: "S.V.Lavrov"); NER does not read them as names.
+INITIALLED_NAME_RE = re.compile(r"(?:[A-ZА-Я]\.\s?){1,2}[A-ZА-Я][a-zа-я’'-]+")
 _NAME_TOKEN_RE = re.compile(r"^[A-ZÀ-ÖØ-ÞА-Я][\w’'.-]*$")
 #: Official words too general to say that two offices are one ("officials", "a spokesman").
 _GENERIC_OFFICE_WORDS = frozenset(
@@ -263,6 +266,10 @@ class SourceDescriber:
         # The name at the phrase's head first ("Zorbian Foreign Minister Anton Rebrov": Rebrov, not the
         # adjective the tagger may also call a person), then people before organisations.
         head = span.root
+        # A surname after its initials ("Press Secretary of the Foreign Ministry A.Glaz").
+        initialled = [t for t in span if INITIALLED_NAME_RE.fullmatch(t.text)]
+        if initialled:
+            return initialled[-1:]
         # A person before an organisation, and of several the last: an English noun phrase ends on its
         # head ("Deputy Commander of Special Operations Forces ... Sergei Andreyev").
         for ent in sorted(span.ents, key=lambda e: (e.label_ != "PERSON", not (e.start <= head.i < e.end), -e.end)):

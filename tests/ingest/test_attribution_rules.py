@@ -1130,3 +1130,16 @@ def test_the_country_a_headline_names_decides_whose_unnamed_officials_speak(regi
     # Without a headline that names a country, the count alone decides.
     claims = claims_of(text, registry, country=None, title="Canal closed after talks fail")
     assert claim_at(claims, "canal had been closed").attribution.speaker.voice == Voice.RUSSIAN_STATE
+
+
+def test_a_speaker_labelled_by_initials_and_surname_takes_the_role_the_title_gives_him(registry):
+    title = "Press Secretary of the Ministry of Foreign Affairs of Belarus K.Vossel answers a question of the media"
+    text = (f"{title}\n\n05 January 2022\n\n"
+            "Question: How would you comment on the events in the region?\n\n"
+            "K.Vossel: We cannot stay indifferent to what is happening there. The region is our ally, and we follow "
+            "the situation with deep concern. We hope that order will be restored soon.")
+    claims = claims_of(text, registry, title=title, publisher="Example Ministry Site")
+    answer = claim_at(claims, "cannot stay indifferent").attribution
+    assert answer.how == "transcript" and answer.speaker.name == "K.Vossel"
+    assert answer.speaker.voice == Voice.FOREIGN_GOVERNMENT  # Belarus's foreign ministry, from the title
+    assert claim_at(claims, "order will be restored").attribution.speaker.name == "K.Vossel"
