@@ -126,7 +126,7 @@ class _DocumentRun:
         self.describer = SourceDescriber(
             self.registry, self.lex, document.context_country, meta.published, document.publisher_country
         )
-        self.describer.read_document(self.text)
+        self.describer.read_document(self.text, meta.title or "")
         self.names = DocumentNames()
         self.author = self._known_author() or Source(
             name=meta.author or document.outlet_name,

@@ -61,14 +61,16 @@ class OfficeCountries:
     no country ("Defense Minister Wei Fenghe", "ministry spokesman Wu Qian") is that country's, not
     the document's."""
 
-    def __init__(self, registry: Registry, text: str) -> None:
+    def __init__(self, registry: Registry, text: str, title: str = "") -> None:
         self.registry = registry
-        #: (offset, the office's words, country) for every office the text gives a country.
+        #: (offset, the office's words, country) for every office the text gives a country; the
+        #: headline's ("Russian embassy says ...", then "the embassy said") come before the text's.
         self.pairs: list[tuple[int, frozenset[str], object]] = []
-        for m, country in registry.officials_with_countries(text):
-            stems = _office_stems(m.group(0))
-            if stems - _GENERIC_OFFICE_WORDS:
-                self.pairs.append((m.start(), stems, country))
+        for source, offset in ((title, -1), (text, None)):
+            for m, country in registry.officials_with_countries(source):
+                stems = _office_stems(m.group(0))
+                if stems - _GENERIC_OFFICE_WORDS:
+                    self.pairs.append((m.start() if offset is None else offset, stems, country))
 
     def country_of(self, role: str, before: int, sentence_start: int = 0):
         """The country of the nearest office before ``before`` that ``role`` names again, or None.
@@ -107,9 +109,9 @@ class SourceDescriber:
         self.offices: OfficeCountries | None = None
         self._sentence = (0, 0)
 
-    def read_document(self, text: str) -> None:
-        """Note the offices the document gives a country (see :class:`OfficeCountries`)."""
-        self.offices = OfficeCountries(self.registry, text)
+    def read_document(self, text: str, title: str = "") -> None:
+        """Note the offices the document and its headline give a country (see :class:`OfficeCountries`)."""
+        self.offices = OfficeCountries(self.registry, text, title)
 
     def at(self, start: int, end: int) -> None:
         """The document offsets of the sentence whose phrases are read next."""

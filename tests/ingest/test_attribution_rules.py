@@ -1143,3 +1143,14 @@ def test_a_speaker_labelled_by_initials_and_surname_takes_the_role_the_title_giv
     assert answer.how == "transcript" and answer.speaker.name == "K.Vossel"
     assert answer.speaker.voice == Voice.FOREIGN_GOVERNMENT  # Belarus's foreign ministry, from the title
     assert claim_at(claims, "order will be restored").attribution.speaker.name == "K.Vossel"
+
+
+def test_an_office_the_headline_gives_a_country_keeps_it_when_the_text_names_it_bare(registry):
+    # The body is about Britain (London, the British side) and names the embassy only as "the embassy";
+    # the headline says whose embassy it is.
+    text = ("“We have had no answer to our notes about the detained crew,” the embassy said. "
+            "“London keeps silent, and the British side offers no explanation,” it added. "
+            "The crew was detained in London last week.")
+    claims = claims_of(text, registry, country=None, title="Russian embassy says London gives no answer on detained crew")
+    for words in ("no answer to our notes", "London keeps silent"):
+        assert claim_at(claims, words).attribution.speaker.voice == Voice.RUSSIAN_STATE
