@@ -75,6 +75,11 @@ def detect_frame(
     frame = DocumentFrame(turns=_turns(text, lexicon, names_a_person, names_an_outlet))
     if not frame.turns:
         found = _genre_frame(meta.title, lexicon)
+        # "Kazakhstan: Speech on behalf of High Representative Josep Borrell at the EP Plenary": a topic
+        # before a colon, then the line that says whose text it is.
+        topic = re.match(r"^[^:\n]{2,40}:\s+(?P<rest>\S.*)$", meta.title)
+        if found is None and topic is not None:
+            found = _genre_frame(topic.group("rest"), lexicon)
         if found is not None:
             frame.speaker_phrase = found
             cue = text.find(meta.title)
@@ -206,7 +211,7 @@ def _genre_frame(line: str, lexicon: Lexicon, opening_line: bool = False) -> str
     # "Full text of the", "State-of-the-Nation", "Opening", "Joint": a few title-case or leading words.
     lead = (r"(?:(?:the\s+)?full\s+text\s+of\s+|text\s+of\s+|transcript\s+of\s+)?(?:the\s+)?"
             r"(?:(?:[A-Z][\w-]*|joint|official|televised|video|annual|opening|closing|keynote|special|new\s+year)\s+){0,3}")
-    m = re.match(rf"^\s*{lead}(?:{genres})(?:\s+(?:to|before)\s+[^:;\n]{{3,80}}?\s+by|\s+(?:of|by|from))\s+(?P<x>[^:.;\n]{{3,120}}?)(?:\s+(?:to|at|on|regarding|concerning|in connection with|about|in|for|with)\b.*)?\s*[:.]?\s*$",
+    m = re.match(rf"^\s*{lead}(?:{genres})(?:\s+(?:to|before)\s+[^:;\n]{{3,80}}?\s+by|\s+(?:on\s+behalf\s+of|of|by|from))\s+(?P<x>[^:.;\n]{{3,120}}?)(?:\s+(?:to|at|on|regarding|concerning|in connection with|about|in|for|with)\b.*)?\s*[:.]?\s*$",
                  line, re.IGNORECASE)
     if m:
         return m.group("x").strip()

@@ -1154,3 +1154,14 @@ def test_an_office_the_headline_gives_a_country_keeps_it_when_the_text_names_it_
     claims = claims_of(text, registry, country=None, title="Russian embassy says London gives no answer on detained crew")
     for words in ("no answer to our notes", "London keeps silent"):
         assert claim_at(claims, words).attribution.speaker.voice == Voice.RUSSIAN_STATE
+
+
+def test_a_speech_on_behalf_of_someone_under_a_topic_heading_is_theirs(registry):
+    title = "Zorbia: Speech on behalf of High Representative Ina Valk at the Plenary"
+    text = (f"{title}\n\nMr President, Honourable Members,\n\n"
+            "We have all been shocked by the violence that erupted in Zorbia this month. The picture emerging is "
+            "that armed groups hijacked what began as peaceful protests.")
+    claims = claims_of(text, registry, title=title, publisher="Example Service")
+    for words in ("shocked by the violence", "armed groups hijacked"):
+        found = claim_at(claims, words).attribution
+        assert found.how == "transcript" and found.speaker.name == "Ina Valk"
