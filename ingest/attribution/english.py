@@ -460,14 +460,12 @@ class _DocumentRun:
         # The title and what comes before the first turn ("Nov. 2 -- Foreign Ministry spokesperson X
         # answered questions on ... at a regular press conference." after the page's furniture).
         first_turn = self.frame.turns[0].label_start if self.frame.turns else 0
-        opening = self.text[: min(first_turn, 600)] if first_turn else (self.docs[0].text if self.docs else "")
-        heading = self.document.meta.title + "\n" + opening
+        heading = self._before_first_turn() if first_turn else self.document.meta.title + "\n" + (self.docs[0].text if self.docs else "")
         for match in self.registry.find_entities(heading):
             if match.entity.kind == "person":
                 return from_entity(match.entity, "the interview's subject, named in its title or opening")
         for line in heading.splitlines():
-            # "Nov. 2, 2018-- Foreign Ministry spokesperson X answered": the dateline is no part of them.
-            line = re.sub(r"^.{0,40}?\d{4}\s*(?:--|[-–—])\s*", "", line.strip())
+            line = _strip_dateline(line)
             for ent in _parse_phrase(line).ents if line else ():
                 if ent.label_ == "PERSON":
                     described = self.describer.span(_noun_phrase_span(ent.doc, ent.root))
@@ -528,6 +526,12 @@ class _DocumentRun:
                             reason="a transcript label the registry and the text do not classify")
         return source
 
+    def _before_first_turn(self) -> str:
+        """The title and what comes before the first turn (at most 600 characters): where a transcript
+        says who speaks ("Nov. 2 -- Foreign Ministry spokesperson X answered questions ...")."""
+        first_turn = self.frame.turns[0].label_start if self.frame.turns else 0
+        return self.document.meta.title + "\n" + self.text[: min(first_turn, 600)]
+
     def _introduced_speaker(self, label: str) -> Source | None:
         """A labelled speaker whom the title or the text before the first turn introduces with a role
         ("Press Secretary of the Ministry of Foreign Affairs of Belarus A.Glaz answers the question of
@@ -535,11 +539,10 @@ class _DocumentRun:
         surname = label.split(",")[0].split()[-1].split(".")[-1] if label.split() else ""
         if len(surname) < 3:
             return None
-        first_turn = self.frame.turns[0].label_start if self.frame.turns else 0
-        for line in (self.document.meta.title + "\n" + self.text[: min(first_turn, 600)]).splitlines():
+        for line in self._before_first_turn().splitlines():
             if surname not in line:
                 continue
-            line = re.sub(r"^.{0,40}?\d{4}\s*(?:--|[-–—])\s*", "", line.strip())
+            line = _strip_dateline(line)
             doc = _parse_phrase(line)
             for token in doc:
                 if token.text.endswith(surname):
@@ -1615,6 +1618,11 @@ def _names_publisher(phrase: str, document: DocumentInput) -> bool:
 def _noun_phrase(doc, head) -> str:
     """A noun with its modifiers, "of" chains and appositions, but not the clauses hanging off it."""
     return _noun_phrase_span(doc, head).text
+
+
+def _strip_dateline(line: str) -> str:
+    """A line without the dateline before it ("Nov. 2, 2018-- Foreign Ministry spokesperson X ...")."""
+    return re.sub(r"^.{0,40}?\d{4}\s*(?:--|[-–—])\s*", "", line.strip())
 
 
 def _noun_phrase_span(doc, head):
