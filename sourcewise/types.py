@@ -10,10 +10,11 @@ refer to the cleaned text, so ``text[start:end]`` is the span itself.
 
 from __future__ import annotations
 
+import datetime as _dt
 from enum import Enum
 from typing import Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 
 
 class Voice(str, Enum):
@@ -83,6 +84,12 @@ class DocumentMeta(BaseModel):
         validation_alias=AliasChoices("outlet_kind", "kind"),
         description="What kind of publisher it is (wire, state media, official site ...), for per-kind figures",
     )
+
+    @field_validator("published", mode="before")
+    @classmethod
+    def _iso_date(cls, value: object) -> object:
+        """A date written bare in YAML (``published: 2022-01-08``) is read as a date; keep it as ISO 8601."""
+        return value.isoformat() if isinstance(value, _dt.date) else value
 
 
 class Speaker(BaseModel):

@@ -66,3 +66,13 @@ def test_an_oversized_manifest_is_refused_before_parsing(tmp_path: Path, monkeyp
     monkeypatch.setattr(manifest, "MAX_MANIFEST_BYTES", 1024)
     with pytest.raises(ManifestError, match="over the limit"):
         load_manifest(_manifest(tmp_path, "documents: []\n" + "# padding\n" * 200))
+
+
+def test_a_date_written_bare_in_yaml_is_taken_as_its_iso_form(tmp_path: Path) -> None:
+    # YAML reads an unquoted 2022-01-08 as a date, not a string; a user who writes it so is not refused.
+    (tmp_path / "one.txt").write_text("The ministry said the talks went well.", encoding="utf-8")
+    text = """documents:
+  - {doc_id: one, file: one.txt, title: One, publisher: X, genre: news, published: 2022-01-08}
+"""
+    manifest = load_manifest(_manifest(tmp_path, text))
+    assert manifest.documents[0].published == "2022-01-08"
