@@ -325,6 +325,9 @@ class SourceDescriber:
         doc = span.doc
         before = doc[span.start : first].text.strip(" ,")
         after = doc[last + 1 : span.end].text.strip(" ,")
+        # A photo credit glued before a caption ("Aurel Obreja/AP Moldovan President Maia Sandu") is
+        # no part of the role: the role is the title words after it.
+        before = _CREDIT_RE.sub("", before)
         parts = []
         if before and not re.fullmatch(r"(?i)(the|a|an|mr|mrs|ms|dr)\.?", before):
             parts.append(re.sub(r"(?i)^(the|a|an)\s+", "", before))
@@ -340,6 +343,9 @@ class SourceDescriber:
         role = ", ".join(p for p in parts if p)
         return role or None
 
+
+#: A photo credit, "Name/AGENCY" or "AGENCY/Name", and everything before it in a caption.
+_CREDIT_RE = re.compile(r"^.*\S/\S+\s+")
 
 #: Endings of a people's adjective or plural ("Russian", "Chinese", "British", "Thai", "Swiss",
 #: "Kazakh", "Russians"), which never stand alone for a government as a country's name does ("Britain").

@@ -1165,3 +1165,18 @@ def test_a_speech_on_behalf_of_someone_under_a_topic_heading_is_theirs(registry)
     for words in ("shocked by the violence", "armed groups hijacked"):
         found = claim_at(claims, words).attribution
         assert found.how == "transcript" and found.speaker.name == "Ina Valk"
+
+
+# ------------------------------------------------- patterns from the sixth round (invented texts)
+
+
+def test_a_photo_credit_before_a_caption_is_no_part_of_the_speakers_role(registry):
+    # Captions open with the photographer and agency ("Name/AP", "REUTERS/Name"); the role is the
+    # title after the credit, so the president keeps her government's voice, not the agency's.
+    text = ("Moldova's president has outlined what she calls a plot against her government.\n\n"
+            "Ivan Petrel/Reuters Moldovan President Dana Voss has outlined an alleged plot.\n\n"
+            "Voss said that the police had stopped several attempts at violence.")
+    claims = claims_of(text, registry, publisher="Example Wire")
+    found = claim_at(claims, "stopped several attempts").attribution
+    assert found.speaker.name == "Dana Voss" and found.speaker.voice == Voice.FOREIGN_GOVERNMENT
+    assert "Reuters" not in (found.speaker.role or "")
