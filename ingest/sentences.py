@@ -16,8 +16,13 @@ _ABBREVIATIONS = {
     "mar", "apr", "aug", "sept", "sep", "oct", "nov", "dec", "inc", "ltd", "co", "corp", "approx", "est", "fig",
     "art", "arts", "para", "pres", "rev", "hon", "mt", "ft", "op", "cf", "al",
 }
-# End punctuation, then any closing quotes/brackets, then space, then what can open a sentence.
-_BOUNDARY_RE = re.compile(r"[.!?…]+[”’»\"')\]]*(?=\s+[“‘«\"'(\[]?[A-Z0-9À-ÖØ-ÞА-Я])")
+# End punctuation, then any closing quotes/brackets, then space, then what can open a sentence; or
+# a page capture that lost the space between sentences ("told a briefing.On Wednesday, ..."): a word's
+# end, the stop, and a capitalised word (not a domain: "inform.kz", "Node.js" do not match).
+_BOUNDARY_RE = re.compile(
+    r"[.!?…]+[”’»\"')\]]*(?=\s+[“‘«\"'(\[]?[A-Z0-9À-ÖØ-ÞА-Я])"
+    r"|(?<=[a-z]{2})[.!?](?=[A-Z][a-z]+[\s,;:’'])"
+)
 _WORD_BEFORE_RE = re.compile(r"([\w.]+)$")
 
 

@@ -1117,6 +1117,14 @@ class _DocumentRun:
                 t.lower_ in ("the", "these", "this", "those") for t in subj.lefts
             ):
                 return Found(previous.source, "carry_over", previous.conduit, cue)
+        if definite and subj.pos_ == "NOUN" and self._source_noun(subj) and subj.lower_ not in self.lex.message_nouns \
+                and subj.lemma_.lower() not in _QUANTITY_NOUNS:
+            # "The mission also said ...", "the committee said" with nothing before it to name it: a
+            # source whose affiliation is not known, not the author's own words.
+            name = re.sub(r"(?i)^(the|this|that|these|those)\s+", "", phrase)
+            return Found(Source(name=name, role=None, voice=Voice.UNCLASSIFIED, kind="group",
+                                reason="a source the text names only by a common noun, with no affiliation"),
+                         "reported", self._conduit_of(verb), cue)
         return None
 
     def _source_noun(self, tok) -> bool:
@@ -1271,6 +1279,12 @@ class _DocumentRun:
                         return Found(found.source, "carry_over", found.conduit or self._conduit_of(cue_verb), cue)
                     return None
                 return self._resolve_subject(doc, subj, i, verb)
+            if _misparsed_main_verb(verb):
+                # "The CSTO called on members to send troops": the parser took the sentence's verb
+                # for a participle of its subject.
+                found = self._resolve_subject(doc, verb.head, i, verb)
+                if found is not None:
+                    return found
             if verb.dep_ == "acl" and agent is None and verb.head.i == verb.i - 1 and self._source_noun(verb.head) \
                     and doc[verb.head.left_edge.i - 1].text == "," and verb.head.left_edge.i > 0:
                 # "…, the National Security Committee's press service reported on Thursday.": the
@@ -1479,7 +1493,7 @@ class _DocumentRun:
         # Requests (lexicon ``requests``): only a source's own finite call or demand carries a claim.
         request = lemma in self.lex.requests and (
             lemma != "call" or any(c.dep_ == "prep" and c.lower_ in ("for", "on") for c in tok.children))
-        if request and (
+        if request and not _misparsed_main_verb(tok) and not _shares_finite_subject(tok) and (
             tok.dep_ in ("xcomp", "acl", "pcomp") or not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
         ):
             return False
@@ -1580,6 +1594,26 @@ def _cued_report(found: Found | None) -> bool:
 # Person nouns by their form: -man/-woman/-person ("chairwoman"), -ist ("economist"), -ian ("historian"),
 # agent nouns ("investigators", "monitors", "observers").
 _PERSON_NOUN_RE = re.compile(r"[a-z-]{3,}(?:wom[ae]n|m[ae]n|persons?|people|ists?|ians?|ators?|itors?|ervers?)")
+
+
+#: Nouns that count a source rather than name one ("the majority said"): no speaker by themselves.
+_QUANTITY_NOUNS = frozenset({"number", "majority", "handful", "minority", "rest"})
+
+
+def _misparsed_main_verb(tok) -> bool:
+    """A past-tense verb the parser hung on the sentence's subject as a participle ("The CSTO called
+    on members ...": ROOT "CSTO", acl "called"): with no other verb the noun is its subject."""
+    head = tok.head
+    return tok.dep_ == "acl" and tok.tag_ == "VBD" and head.dep_ == "ROOT" and head.i < tok.i \
+        and head.pos_ in ("NOUN", "PROPN")
+
+
+def _shares_finite_subject(tok) -> bool:
+    """A finite verb coordinated with one that has a subject ("the agency issued a report and called on
+    all sides to ..."): the subject is this verb's too, when that verb is the sentence's own (not a
+    clause someone else reports: "X noted that the side made appeals and called for a ceasefire")."""
+    return tok.dep_ == "conj" and tok.tag_ in ("VBD", "VBZ", "VBP") and tok.head.dep_ == "ROOT" and any(
+        c.dep_ == "nsubj" for c in tok.head.children)
 
 
 def _names_any(tok, phrases: frozenset[str]) -> bool:

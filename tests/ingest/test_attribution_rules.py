@@ -1180,3 +1180,36 @@ def test_a_photo_credit_before_a_caption_is_no_part_of_the_speakers_role(registr
     found = claim_at(claims, "stopped several attempts").attribution
     assert found.speaker.name == "Dana Voss" and found.speaker.voice == Voice.FOREIGN_GOVERNMENT
     assert "Reuters" not in (found.speaker.role or "")
+
+
+def test_a_call_the_parser_hung_on_its_subject_is_still_the_subjects_claim(registry):
+    # spaCy reads "The CSTO called on ..." as the noun "CSTO" with a participle "called".
+    (claim,) = claims_of("The CSTO called on its members to send troops to the region.", registry)
+    assert claim.attribution.speaker.voice == Voice.CSTO and claim.attribution.how == "reported"
+
+
+def test_a_call_coordinated_with_an_act_is_the_acting_sources_claim(registry):
+    (claim,) = claims_of("On Tuesday, the Zorbian Foreign Ministry issued a report on the plant and called on all "
+                         "sides to end the shelling of the facility.", registry)
+    assert claim.attribution.speaker.voice == Voice.UNCLASSIFIED  # Zorbia is no country the registry knows
+    assert claim.attribution.how == "reported"
+    # A call reported as an act still carries no claim.
+    (claim,) = claims_of("The ministry decided to call for help.", registry, publisher="Example Wire")
+    assert claim.attribution.how == "author"
+
+
+def test_a_source_named_only_by_a_common_noun_is_not_known_rather_than_the_author(registry):
+    claims = claims_of("Inspectors visited the plant on Monday. The mission also said it had observed damage to a "
+                       "storage unit.", registry, publisher="Example Wire")
+    found = claim_at(claims, "observed damage").attribution
+    assert found.how == "reported" and found.speaker.voice == Voice.UNCLASSIFIED
+    # A document, not a source, that "says" stays the author's reading.
+    (claim,) = claims_of("The law says the vote must be held in May.", registry, publisher="Example Wire")
+    assert claim.attribution.how == "author"
+
+
+def test_a_request_with_a_clause_is_a_claim_and_without_one_an_act(registry):
+    (claim,) = claims_of("Russia requested that its exports be unblocked before the deal is extended.", registry)
+    assert claim.attribution.speaker.voice == Voice.RUSSIAN_STATE and claim.attribution.how == "reported"
+    (claim,) = claims_of("The Russian embassy requested a meeting with the envoy.", registry, publisher="Example Wire")
+    assert claim.attribution.how == "author"

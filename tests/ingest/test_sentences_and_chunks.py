@@ -81,3 +81,13 @@ def test_splitter_keeps_quote_with_its_attribution_and_knows_abbreviations():
         "A heading without a full stop",
         "J. R. Okafor disagreed.",
     ]
+
+
+def test_sentences_a_page_capture_glued_together_are_split_but_addresses_are_not():
+    # Captures lose the space between sentences ("told a briefing.On Wednesday"); one run-on sentence
+    # would give the first cue's speaker every claim after it.
+    text = ('"No decision yet," Mira Tolk told a briefing.On Wednesday, Ivo Sarn said the deal was off. '
+            "Read more at example.org or zorbia.gov.The talks end on Friday.")
+    sentences = [text[s.start : s.end] for s in split_sentences(text)]
+    assert sentences == ['"No decision yet," Mira Tolk told a briefing.', "On Wednesday, Ivo Sarn said the deal was off.",
+                         "Read more at example.org or zorbia.gov.", "The talks end on Friday."]
