@@ -328,6 +328,23 @@ class SourceDescriber:
         # A photo credit glued before a caption ("Aurel Obreja/AP Moldovan President Maia Sandu") is
         # no part of the role: the role is the title words after it.
         before = _CREDIT_RE.sub("", before)
+        # "Deputy Minister of Defense of Kazakhstan Mukhamedzhan Talassov": the parser hangs the name on
+        # the title's last "of"; the title it hangs from is the name's role.
+        # A list may make the name a conjunct of its own title ("Zas, Deputy Minister of Defense of
+        # Kazakhstan major general Mukhamedzhan Talassov, and ..."): no comma or "and" between them.
+        top = name_tokens[-1]
+        while True:
+            if top.dep_ == "pobj" and top.head.dep_ == "prep" and top.head.lower_ == "of" and top.head.head.i < first:
+                top = top.head.head
+            elif top.dep_ == "conj" and top.head.i < first and top.head.pos_ in ("NOUN", "PROPN") and not any(
+                    t.dep_ in ("cc", "punct") for t in doc[top.head.i + 1 : first]):
+                top = top.head
+            else:
+                break
+        if top is not name_tokens[-1] and top.left_edge.i < span.start:
+            title = doc[top.left_edge.i : first].text.strip(" ,")
+            if self.registry.has_official_term(title) or any(t.lower_ in self.registry.title_words for t in doc[top.left_edge.i : top.i + 1]):
+                before = title
         parts = []
         if before and not re.fullmatch(r"(?i)(the|a|an|mr|mrs|ms|dr)\.?", before):
             parts.append(re.sub(r"(?i)^(the|a|an)\s+", "", before))

@@ -1213,3 +1213,16 @@ def test_a_request_with_a_clause_is_a_claim_and_without_one_an_act(registry):
     assert claim.attribution.speaker.voice == Voice.RUSSIAN_STATE and claim.attribution.how == "reported"
     (claim,) = claims_of("The Russian embassy requested a meeting with the envoy.", registry, publisher="Example Wire")
     assert claim.attribution.how == "author"
+
+
+@pytest.mark.parametrize("first", [
+    "Deputy Minister of Defense of Belarus Mukhamedzhan Sarnakov attended.",
+    "The ceremony was attended by Secretary General Ina Valk, Deputy Minister of Defense of Belarus major general "
+    "Mukhamedzhan Sarnakov, and the city's mayor.",
+])
+def test_a_title_of_a_country_before_a_name_is_the_role_even_where_the_parser_hangs_the_name_on_it(registry, first):
+    # spaCy makes the name the object of the title's last "of", or in a list a conjunct of its title.
+    claims = claims_of(f"{first} In his speech, Sarnakov noted that the troops had helped to stabilise the situation.",
+                       registry)
+    found = claim_at(claims, "helped to stabilise").attribution
+    assert found.speaker.name == "Mukhamedzhan Sarnakov" and found.speaker.voice == Voice.FOREIGN_GOVERNMENT  # Belarus's, not Kazakhstan's
