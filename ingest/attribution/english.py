@@ -965,7 +965,11 @@ class _DocumentRun:
         for tok in doc:
             if not self._is_cue(tok):
                 continue
-            subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            # "I would like to thank ...", "I want to say that ...": the subject of the verb the cue completes.
+            head = tok
+            while head.dep_ == "xcomp" and head.head.i != head.i and not any(c.dep_ in ("nsubj", "nsubjpass") for c in head.children):
+                head = head.head
+            subj = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             if subj is not None and subj.lower_ in ("i", "we"):
                 continue  # "I stated that ...": the speaker of the turn reports their own words
             if subj is not None and subj.lower_ in self.lex.pronouns and self._previous is None:

@@ -1226,3 +1226,14 @@ def test_a_title_of_a_country_before_a_name_is_the_role_even_where_the_parser_ha
                        registry)
     found = claim_at(claims, "helped to stabilise").attribution
     assert found.speaker.name == "Mukhamedzhan Sarnakov" and found.speaker.voice == Voice.FOREIGN_GOVERNMENT  # Belarus's, not Kazakhstan's
+
+
+def test_i_would_like_to_thank_inside_a_turn_is_the_turns_speaker(registry):
+    # The cue ("thank", "say") completes "would like" / "want", whose subject "I" is the turn's speaker.
+    text = ("President of Zorbia Ivo Sarn: Thank you very much.\n"
+            "First of all, of course, I would like to thank all of you for supporting our initiative.\n"
+            "I want to say that the relations between our countries are good.")
+    claims = claims_of(text, registry, publisher="Example Presidency")
+    for words in ("supporting our initiative", "relations between our countries"):
+        found = claim_at(claims, words).attribution
+        assert found.how == "transcript" and "Ivo Sarn" in found.speaker.name
