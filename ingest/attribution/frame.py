@@ -118,6 +118,11 @@ def _turns(
         label = m.group("label").strip()
         if not _is_speaker_label(label, lexicon):
             continue
+        # "Kazakhstan's Tokayev: once loyal protege tightens grip" (a related-story link): a headline,
+        # whose words after the colon open in lower case and end with no stop, is no one's turn.
+        rest = text[paragraph.start() + m.end() : paragraph.end()].strip()
+        if rest[:1].islower() and not rest.endswith((".", "!", "?", "…", '"', "”", "»", ")")):
+            continue
         low = label.lower().rstrip(".")
         role = low.rsplit(",", 1)[-1].strip()
         question = low in lexicon.question_labels or ("," in low and role in lexicon.question_labels)

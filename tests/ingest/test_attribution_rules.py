@@ -1237,3 +1237,17 @@ def test_i_would_like_to_thank_inside_a_turn_is_the_turns_speaker(registry):
     for words in ("supporting our initiative", "relations between our countries"):
         found = claim_at(claims, words).attribution
         assert found.how == "transcript" and "Ivo Sarn" in found.speaker.name
+
+
+def test_a_related_story_headline_with_a_colon_is_no_speakers_turn(registry):
+    # A link to another story ("Kazakhstan's Tokayev: once loyal protege tightens grip") between the
+    # paragraphs of a wire story: what follows it is still the wire's own text.
+    text = ("The security service said the group planned riots.\n\nRead also\n\n"
+            "Kazakhstan's Tokayev: once loyal protege tightens grip\n\n"
+            "PAY ATTENTION: Follow our news on every platform.\n\n"
+            "Tokayev, 69, became leader in 2019 and has consolidated power since.")
+    claims = claims_of(text, registry, publisher="Example Wire")
+    assert claim_at(claims, "became leader in 2019").attribution.how == "author"
+    # A turn whose words open in lower case but end as a sentence still counts.
+    claims = claims_of("Tokayev: and we will restore order.\n\nQUESTION: When?", registry, publisher="Example Wire")
+    assert claim_at(claims, "restore order").attribution.how == "transcript"
