@@ -1122,7 +1122,7 @@ class _DocumentRun:
             ):
                 return Found(previous.source, "carry_over", previous.conduit, cue)
         if definite and subj.pos_ == "NOUN" and self._source_noun(subj) and subj.lower_ not in self.lex.message_nouns \
-                and subj.lemma_.lower() not in _QUANTITY_NOUNS:
+                and subj.lower_ not in _QUANTITY_NOUNS:
             # "The mission also said ...", "the committee said" with nothing before it to name it: a
             # source whose affiliation is not known, not the author's own words.
             name = re.sub(r"(?i)^(the|this|that|these|those)\s+", "", phrase)
@@ -1484,6 +1484,10 @@ class _DocumentRun:
             return not any(c.dep_ == "aux" and c.lower_ in ("will", "to", "'ll", "would") for c in tok.children)
         if self._message_frame(tok) is not None:
             return True
+        if tok.lower_ in ("make", "makes", "made", "making") and any(
+            c.dep_ in ("ccomp", "oprd", "acomp", "xcomp") and c.lower_ in lex.making_plain for c in tok.children
+        ):
+            return True  # "The EU has made it clear to both sides that ..."
         lemma = lex.lemma(tok.text)
         if lemma is None:
             return False
@@ -1601,7 +1605,7 @@ _PERSON_NOUN_RE = re.compile(r"[a-z-]{3,}(?:wom[ae]n|m[ae]n|persons?|people|ists
 
 
 #: Nouns that count a source rather than name one ("the majority said"): no speaker by themselves.
-_QUANTITY_NOUNS = frozenset({"number", "majority", "handful", "minority", "rest"})
+_QUANTITY_NOUNS = frozenset({"number", "numbers", "majority", "handful", "minority", "rest"})
 
 
 def _misparsed_main_verb(tok) -> bool:

@@ -46,6 +46,7 @@ class Lexicon(BaseModel):
     speech_genres: frozenset[str] = frozenset()
     role_synonyms: dict[str, list[str]] = Field(default_factory=dict)
     requests: frozenset[str] = frozenset()
+    making_plain: frozenset[str] = frozenset()
 
     def model_post_init(self, __context) -> None:  # noqa: D401 - pydantic hook
         forms: dict[str, str] = {}

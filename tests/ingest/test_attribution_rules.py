@@ -1251,3 +1251,13 @@ def test_a_related_story_headline_with_a_colon_is_no_speakers_turn(registry):
     # A turn whose words open in lower case but end as a sentence still counts.
     claims = claims_of("Tokayev: and we will restore order.\n\nQUESTION: When?", registry, publisher="Example Wire")
     assert claim_at(claims, "restore order").attribution.how == "transcript"
+
+
+def test_made_it_clear_that_is_the_subjects_claim_and_made_clear_roads_are_not(registry):
+    (claim,) = claims_of("The Zorbian Foreign Ministry has made it clear to both sides that they must take urgent steps.",
+                         registry, publisher="Example Wire")
+    assert claim.attribution.how == "reported" and claim.attribution.cue.text.endswith("made")
+    (claim,) = claims_of("Moscow made plain that it would not accept the deal.", registry, publisher="Example Wire")
+    assert claim.attribution.speaker.voice == Voice.RUSSIAN_STATE
+    (claim,) = claims_of("The new road made travel clear and fast for residents.", registry, publisher="Example Wire")
+    assert claim.attribution.how == "author"
