@@ -671,7 +671,7 @@ class _DocumentRun:
             if previous.source.kind in kinds or low in ("they", "them", "their"):
                 return previous
         source = self.names.last_speaker(self._index, kinds, pronoun=low)
-        if source is None and low in ("he", "she"):
+        if source is None and low in ("he", "she", "him", "her"):
             # "Tsikhanouskaya went into hiding ... In a video, she said ...": the person just named.
             source = self.names.last_mentioned(self._index, pronoun=low)
         if source is not None:
@@ -1307,7 +1307,7 @@ class _DocumentRun:
                     return found
             # "…, saying that …" / "making efforts in the attempt to convince …": the subject belongs to
             # the governing verb.
-            if verb.dep_ in ("advcl", "xcomp", "conj", "ccomp", "acl", "pobj", "prep") and verb.head.i != verb.i:
+            if verb.dep_ in ("advcl", "xcomp", "conj", "ccomp", "acl", "pobj", "prep", "pcomp") and verb.head.i != verb.i:
                 # "..., indicating that ..." after a verb that is no speech is the author's inference.
                 if (
                     verb.dep_ in ("advcl", "conj", "acl")

@@ -1261,3 +1261,14 @@ def test_made_it_clear_that_is_the_subjects_claim_and_made_clear_roads_are_not(r
     assert claim.attribution.speaker.voice == Voice.RUSSIAN_STATE
     (claim,) = claims_of("The new road made travel clear and fast for residents.", registry, publisher="Example Wire")
     assert claim.attribution.how == "author"
+
+
+def test_a_speech_gerund_after_by_and_according_to_him_name_the_person_just_named(registry):
+    text = ("The tragic events were the first issue raised by President Ivo Sarn in his address on Wednesday.\n\n"
+            "President Sarn began his address by expressing condolences to the victims and vowing to bring to "
+            "justice those who are guilty. According to him, nearly 2,000 were detained.")
+    claims = claims_of(text, registry, publisher="Example Wire")
+    vowing = claim_at(claims, "vowing to bring").attribution
+    assert vowing.how == "reported" and vowing.speaker.name == "Ivo Sarn"
+    according = claim_at(claims, "nearly 2,000").attribution
+    assert according.how == "according_to" and according.speaker.name == "Ivo Sarn"
