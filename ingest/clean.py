@@ -51,6 +51,8 @@ _BIO_RE = re.compile(
     r"writer|journalist|correspondent|student|editor|reporter|columnist|analyst|researcher|professor|"
     r"author|broadcaster|fellow|head of|director|graduate|intern|contributor)\b"
 )
+#: A line of prose: a sentence of six words or more that ends as a sentence ends.
+_PROSE_RE = re.compile(r"^[\"“‘«(]?[A-ZÀ-ÖØ-ÞА-Я0-9](?:\S+\s+){5,}.*[.!?…][\"”’»)]?$")
 _FOOTNOTE_MARK_RE = re.compile(r"(?<=[\w.,;:»”\"’)])\[\d{1,3}\]")
 
 
@@ -99,13 +101,16 @@ def clean_text(raw: str, meta: DocumentMeta | None = None) -> CleanResult:
     lines = [line for line in lines if line]
     removed: list[str] = []
 
-    # Everything above the printed title is site header ("ArticlesThe narrative...", phone numbers).
+    # Everything above the printed title is site header ("ArticlesThe narrative...", phone numbers),
+    # but not prose: a page may print the report first and the title of the speech below it
+    # (kremlin.ru: the news item, "* * *", then "Speech at ...").
     if meta is not None:
         title = _norm(meta.title)
         for i, line in enumerate(lines[:15]):
-            if _norm(line) == title:
-                removed.extend(lines[: i + 1])
-                lines = lines[i + 1 :]
+            if title and _norm(line) == title:
+                above = [line for line in lines[:i] if _PROSE_RE.match(line)]
+                removed.extend(line for line in lines[: i + 1] if line not in above)
+                lines = above + lines[i + 1 :]
                 break
 
     # A line printed more than once (repeated headers) is page chrome, not prose.

@@ -75,3 +75,23 @@ def test_unreadable_files_are_refused_with_a_message_naming_them(raw, message):
     with pytest.raises(CleaningError, match=message) as info:
         decode(raw, "notes.txt")
     assert "notes.txt" in str(info.value)
+
+
+def test_a_report_printed_above_the_title_of_the_speech_is_kept_and_the_header_is_not():
+    # kremlin.ru prints the news item, "* * *", then the title of the speech the manifest names.
+    page = "\n".join([
+        "Select font Arial Times New Roman",
+        "Ivo Sarn took part in a meeting of the heads of state in the capital.",
+        "The presidents discussed trade and regional security.",
+        "* * *",
+        "Speech at the summit",
+        "President Ivo Sarn: Thank you very much.",
+    ])
+    result = clean_text(page, _meta(title="Speech at the summit"))
+    assert result.text.split("\n\n") == [
+        "Ivo Sarn took part in a meeting of the heads of state in the capital.",
+        "The presidents discussed trade and regional security.",
+        "President Ivo Sarn: Thank you very much.",
+    ]
+    # With no printed title, a line of symbols is no title to cut above.
+    assert "heads of state" in clean_text(page, _meta(title="")).text
