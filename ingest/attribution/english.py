@@ -47,7 +47,7 @@ logger = logging.getLogger(__name__)
 
 # "according to the same Russian agency, INTERFAX, …": an apposition (a short name between commas) belongs to X.
 _ACCORDING_RE = re.compile(
-    r"\b(?i:according to|as per|citing|as quoted by|as cited by)\s+(?P<x>[^,;:.“”«»‘]+(?:,\s*[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,2}(?=,))?)"
+    r"\b(?i:according to|as per|citing|as quoted by|as cited by|in the words of)\s+(?P<x>[^,;:.“”«»‘]+(?:,\s*[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,2}(?=,))?)"
 )
 _NOUN_CUE_RE = re.compile(
     r"(?<!at the )\b(?:statements?|requests?|claims?|demands?|remarks?|interview|comments?|words)\s+(?:issued\s+|made\s+|given\s+)?(?:by|of)\s+"
@@ -58,7 +58,9 @@ _UNNAMED_CLAIM_RE = re.compile(
     r"\b(objections|allegations|rumou?rs|speculations?|suggestions|accusations|assertions|statements)\s+(that|about|regarding|concerning|of\s+(?:a|an)\b)",
     re.IGNORECASE,
 )
-_ACCORDING_OPEN_RE = re.compile(r"^(?:according to|as per)\b", re.IGNORECASE)
+_ACCORDING_OPEN_RE = re.compile(r"^(?:according to|as per|in (?:his|her|their) words)\b", re.IGNORECASE)
+#: "In his words, the cooperation ...", "This is why, in her words, ...": "according to him/her".
+_IN_WORDS_RE = re.compile(r"\b(?i:in)\s+(?P<x>(?i:his|her|their))\s+(?i:words)\b")
 #: "This was stated by ...", "That was said in the statement of ...": the claim is the sentence before.
 _BACKWARD_RE = re.compile(
     r"^(?:This|That|It|These words|Such statements?)\s+(?:was|were|is|has been|had been)\s+(?:stated|said|announced|reported|noted|"
@@ -671,7 +673,7 @@ class _DocumentRun:
             if previous.source.kind in kinds or low in ("they", "them", "their"):
                 return previous
         source = self.names.last_speaker(self._index, kinds, pronoun=low)
-        if source is None and low in ("he", "she", "him", "her"):
+        if source is None and low in ("he", "she", "him", "her", "his"):
             # "Tsikhanouskaya went into hiding ... In a video, she said ...": the person just named.
             source = self.names.last_mentioned(self._index, pronoun=low)
         if source is not None:
@@ -908,7 +910,7 @@ class _DocumentRun:
             # Inside a turn or an address the speaker's own words are theirs; a claim they report
             # names its own speaker ("So Tokayev here is saying that ...").
             return self._framed_parts(i, framed) or whole
-        m = _ACCORDING_RE.search(sentence)
+        m = _ACCORDING_RE.search(sentence) or _IN_WORDS_RE.search(sentence)
         if m:
             found = self._according_to(m, sentence, doc, i)
             if found is not None:
@@ -1022,7 +1024,7 @@ class _DocumentRun:
     def _according_to(self, m: re.Match, sentence: str, doc, i: int) -> Found | None:
         base = self.spans[i].start
         x = m.group("x").strip()
-        cue = (base + m.start(), base + m.start("x") + len(m.group("x").rstrip()))
+        cue = (base + m.start(), base + (m.end() if m.re is _IN_WORDS_RE else m.start("x") + len(m.group("x").rstrip())))
         first = x.lower().split()[0].strip(",;:")
         if first in self.lex.pronouns:
             found = self._pronoun_source(first)

@@ -1272,3 +1272,12 @@ def test_a_speech_gerund_after_by_and_according_to_him_name_the_person_just_name
     assert vowing.how == "reported" and vowing.speaker.name == "Ivo Sarn"
     according = claim_at(claims, "nearly 2,000").attribution
     assert according.how == "according_to" and according.speaker.name == "Ivo Sarn"
+
+
+def test_in_his_words_reports_the_person_as_according_to_does(registry):
+    claims = claims_of("Foreign Minister Ivo Sarn met his counterpart on Monday. In his words, the cooperation with "
+                       "Zorbia was and is a priority.\n\nThis is why, in the words of Ina Valk, the member "
+                       "states decided to send troops.", registry, publisher="Example Wire")
+    first = claim_at(claims, "cooperation with Zorbia").attribution
+    assert first.how == "according_to" and first.speaker.name == "Ivo Sarn" and first.cue.text == "In his words"
+    assert claim_at(claims, "decided to send troops").attribution.speaker.name == "Ina Valk"
