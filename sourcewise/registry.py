@@ -33,6 +33,8 @@ from sourcewise.settings import DATA_DIR
 from sourcewise.types import Speaker, Voice
 
 logger = logging.getLogger(__name__)
+#: "AFP (via France 24)", "Reuters via Yahoo News": a wire's text on another outlet's page.
+_VIA_RE = re.compile(r"^(?P<source>[^()]+?)\s*(?:\(\s*via\s+(?P<host>[^)]+)\)|\s+via\s+(?P<host2>.+))\s*$", re.IGNORECASE)
 
 BUILTIN_REGISTRY = DATA_DIR / "registry.yaml"
 STATE_MEDIA_MATRIX = DATA_DIR / "state_media" / "State_Media_Matrix.csv"
@@ -682,6 +684,16 @@ class Registry:
         official address. A publisher none of these knows is a medium or organisation outside the State
         Media Matrix, which lists the state and state-affiliated media of the world: it is taken as
         independent, and the reason says so, so that a registry entry can correct it."""
+        # "AFP (via Asharq Al-Awsat)": the manifest says the text is a known outlet's, carried by the host
+        # whose address the page has; the text speaks with the outlet's voice, not the host's.
+        carried = _VIA_RE.match(publisher or "")
+        if carried is not None:
+            source = self.resolve(carried.group("source").strip(), published=published)
+            if source is not None and source.entity is not None and source.entity.kind == "outlet":
+                entity = source.entity
+                return OutletVerdict(entity.voice, entity.name, entity,
+                                     f"the publisher names {entity.name} as the text's source, carried by "
+                                     f"{(carried.group('host') or carried.group('host2')).strip()}: {source.reason}")
         by_url = self.entity_for_url(url)
         if by_url is not None:
             entity, domain = by_url

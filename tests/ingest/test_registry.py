@@ -131,3 +131,15 @@ def test_a_publisher_named_by_a_common_word_is_the_known_outlet_only_on_its_doma
     # a reprint site that names a state outlet in its publisher keeps that outlet (no common word)
     assert registry.classify_outlet("UrduPoint News / Sputnik", "https://www.urdupoint.com/en/world/x.html").voice \
         == Voice.RUSSIAN_STATE
+
+
+@pytest.mark.parametrize("publisher", ["AFP (via Asharq Al-Awsat)", "AFP via Asharq Al-Awsat"])
+def test_a_wire_story_carried_by_a_state_outlet_speaks_with_the_wires_voice(registry, publisher):
+    # The page is on the Saudi state-controlled outlet's domain; the manifest says the text is AFP's.
+    verdict = registry.classify_outlet(publisher, "https://english.aawsat.com/home/article/3399546")
+    assert verdict.voice == Voice.INDEPENDENT and "carried by Asharq Al-Awsat" in verdict.reason
+    # Without the "via", the page's domain decides.
+    assert registry.classify_outlet("Asharq Al-Awsat", "https://english.aawsat.com/home/article/1").voice == Voice.FOREIGN_GOVERNMENT
+    # A "via" naming no known outlet changes nothing.
+    assert registry.classify_outlet("Zorbian Daily (via Asharq Al-Awsat)",
+                                    "https://english.aawsat.com/home/article/1").voice == Voice.FOREIGN_GOVERNMENT
