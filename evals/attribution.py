@@ -168,17 +168,20 @@ class AttributionScore:
         }
 
 
+def fragment_pattern(fragment: str) -> str | None:
+    """A regex for a gold fragment that allows any whitespace between its words: a fragment copied
+    from the raw capture may span a line break the cleaner doubled. None for a blank fragment."""
+    words = fragment.split()
+    return r"\s+".join(re.escape(w) for w in words) if words else None
+
+
 def _locate(text: str, fragment: str) -> tuple[int, int] | None:
     for candidate in (fragment, fragment.strip()):
         at = text.find(candidate)
         if at >= 0 and candidate:
             return at, at + len(candidate)
-    # A fragment copied from the raw capture may span a line break the cleaner doubled.
-    words = fragment.split()
-    if not words:
-        return None
-    pattern = r"\s+".join(re.escape(w) for w in words)
-    m = re.search(pattern, text)
+    pattern = fragment_pattern(fragment)
+    m = re.search(pattern, text) if pattern else None
     return (m.start(), m.end()) if m else None
 
 

@@ -12,7 +12,7 @@ import re
 import sys
 from pathlib import Path
 
-from evals.attribution import GoldError, load_gold
+from evals.attribution import GoldError, fragment_pattern, load_gold
 
 
 def _count(text: str, fragment: str) -> tuple[int, int]:
@@ -20,7 +20,7 @@ def _count(text: str, fragment: str) -> tuple[int, int]:
     at = text.find(fragment)
     if at >= 0:
         return text.count(fragment), at
-    pattern = r"\s+".join(re.escape(w) for w in fragment.split())
+    pattern = fragment_pattern(fragment)
     found = list(re.finditer(pattern, text)) if pattern else []
     return len(found), (found[0].start() if found else -1)
 
