@@ -17,12 +17,13 @@ from tqdm import tqdm
 from ingest.attribution import DocumentInput, get_engine
 from ingest.chunking import make_chunks
 from ingest.clean import CleaningError, clean_text, decode
+from ingest.dateline import read_dateline
 from ingest.html import extract_article
 from ingest.manifest import MANIFEST_NAME, load_manifest
 from ingest.sentences import SentenceSpan, split_sentences
-from sourcewise.registry import Registry, cached_registry
+from sourcewise.registry import OutletVerdict, Registry, cached_registry
 from sourcewise.settings import ChunkingParams, Settings
-from sourcewise.types import Claim, DocumentMeta, Passage, ProcessedDocument
+from sourcewise.types import Claim, DocumentMeta, Passage, ProcessedDocument, Voice
 from vectorstore.store import WriteResult, document_version
 
 logger = logging.getLogger(__name__)
@@ -104,7 +105,8 @@ def attribute_text(
     context_country: str | None = None,
 ) -> ProcessedDocument:
     """Attribute and chunk a cleaned text: outlet voice, claims, passages, chunks."""
-    verdict = registry.classify_outlet(meta.publisher, meta.url, published=meta.published)
+    verdict = credited_copy(registry, registry.classify_outlet(meta.publisher, meta.url, published=meta.published),
+                            text, meta)
     assumed = False
     if meta.outlet_voice is not None:
         outlet_voice, reason = meta.outlet_voice, "given by the manifest (outlet_voice)"
@@ -114,14 +116,38 @@ def attribute_text(
     spans = split_sentences(text)
     country = context_country or topic_country(registry, text, meta.title)
     publisher_country = entity.country if entity is not None and entity.kind == "body" else verdict.official_country
+    if publisher_country is None and entity is not None and entity.country and entity.voice is not Voice.INDEPENDENT:
+        # "BEIJING, Aug. 25 (Xinhua) -- ..., a Foreign Ministry spokesperson said": a state outlet's copy
+        # filed from its own country; an office the text gives no country is that state's.
+        dateline = read_dateline(text)
+        filed = registry.find_countries(dateline.city) if dateline is not None else []
+        if filed and filed[0][2].country == entity.country:
+            publisher_country = entity.country
+    outlet_name = meta.publisher if verdict.carried_by is None else f"{verdict.name} (via {verdict.carried_by})"
     document = DocumentInput(meta=meta, text=text, sentences=spans, outlet_voice=outlet_voice,
-                             outlet_name=meta.publisher, context_country=country, outlet_entity=entity,
+                             outlet_name=outlet_name, context_country=country, outlet_entity=entity,
                              publisher_country=publisher_country)
     claims = get_engine(registry, "en").attribute(document)
     passages = make_passages(meta.doc_id, text, spans, claims)
     chunks = make_chunks(meta.doc_id, text, passages, count_tokens, chunking)
     return ProcessedDocument(meta=meta, outlet_voice=outlet_voice, outlet_reason=reason, outlet_assumed=assumed,
                              text=text, claims=claims, passages=passages, chunks=chunks)
+
+
+def credited_copy(registry: Registry, verdict: OutletVerdict, text: str, meta: DocumentMeta) -> OutletVerdict:
+    """A wire's copy on another outlet's page ("YEREVAN, ARMENIA (AP) — ..." on a Brunei daily's site)
+    speaks with the wire's voice: the dateline's credit names whose text it is. A credit the registry
+    does not know as an outlet, or the publisher's own, changes nothing."""
+    dateline = read_dateline(text)
+    if dateline is None:
+        return verdict
+    found = registry.resolve(dateline.credit, published=meta.published)
+    entity = found.entity if found is not None else None
+    if entity is None or entity.kind != "outlet" or entity is verdict.entity or entity.name == verdict.name:
+        return verdict
+    return OutletVerdict(entity.voice, entity.name, entity,
+                         f"the text's dateline credits {dateline.credit!r}, {entity.name}, carried by "
+                         f"{meta.publisher}: {found.reason}", carried_by=meta.publisher)
 
 
 #: How many extra times a country the headline names counts: a headline says what the story is about.

@@ -197,6 +197,8 @@ class OutletVerdict:
     official_country: str | None = None
     #: Nothing classifies the publisher: the voice is the default (independent or unclassified).
     assumed: bool = False
+    #: The publisher whose page carries another outlet's text (a wire's copy), when it is not that outlet.
+    carried_by: str | None = None
 
 
 #: Head nouns of a body's proper name ("... Affairs Department", "... Security Committee").
