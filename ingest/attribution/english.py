@@ -1026,6 +1026,8 @@ class _DocumentRun:
         x = m.group("x").strip()
         cue = (base + m.start(), base + (m.end() if m.re is _IN_WORDS_RE else m.start("x") + len(m.group("x").rstrip())))
         first = x.lower().split()[0].strip(",;:")
+        if first in self.lex.relative_pronouns:
+            return None  # "a mechanism, according to which peacekeepers would ...": the terms of a text, no source
         if first in self.lex.pronouns:
             found = self._pronoun_source(first)
             return Found(found.source, "according_to", found.conduit, cue) if found else None
@@ -1098,7 +1100,7 @@ class _DocumentRun:
                 and self.lex.lemma(verb.text) in ("thank", "welcome", "discuss"):
             return None  # "Kazakhstan welcomed the troops": the state acts, it claims nothing
         if source:
-            return Found(source, "reported", self._conduit_of(verb), cue)
+            return Found(source, "reported", self._conduit_of(verb) or self._relay_of(subj), cue)
         named = any(t.pos_ in ("PROPN", "ADJ") and t.text[:1].isupper() for t in subj.subtree if t.i < subj.i)
         if subj.pos_ == "NOUN" and (self._people_noun(subj) or (
             self._source_noun(subj) and (named or self.registry.find_countries(phrase))
@@ -1172,13 +1174,24 @@ class _DocumentRun:
                    for c in verb.children)
         if obj is None or not says:
             return None
-        source = self._phrase_source(_noun_phrase(doc, obj), doc.text)
+        if obj.lower_ in self.lex.pronouns:
+            # "…," the embassy's press service quoted him as saying: the person the pronoun continues.
+            found = self._pronoun_source(obj.lower_)
+            source = found.source if found is not None else None
+        else:
+            source = self._phrase_source(_noun_phrase(doc, obj), doc.text)
         if source is None:
             return None
         subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-        by = self._phrase_source(_subject_phrase(doc, subj, verb), doc.text) if subj is not None else None
+        if subj is not None:
+            # "“..., the KFOR commander ... lauded ...,” the press service quoted him": the parser may take a
+            # noun inside the quote for the subject and the real one for its apposition; the nearest is it.
+            subj = max([subj, *(c for c in subj.children if c.dep_ == "appos" and c.i < verb.i)], key=lambda t: t.i)
+        # The quoting subject's own noun phrase: the parser may hang the quoted words on it.
+        by_span = _noun_phrase_span(doc, subj) if subj is not None else None
+        by = self._phrase_source(by_span.text, doc.text) if by_span is not None else None
         base = self.spans[i].start
-        start = min(verb.idx, subj.left_edge.idx if subj is not None else verb.idx)
+        start = min(verb.idx, by_span.start_char if by_span is not None else verb.idx)
         return Found(source, "reported", by.name if by is not None and by.name != source.name else None,
                      (base + start, base + obj.right_edge.idx + len(obj.right_edge.text)))
 
@@ -1301,9 +1314,10 @@ class _DocumentRun:
             passive = next((c for c in verb.children if c.dep_ in ("nsubjpass", "auxpass")), None)
             if passive is not None or (verb.tag_ == "VBN" and verb.dep_ in ("conj", "acl")):
                 return self._passive_speaker(verb, cue_verb, doc, i)
-            if verb.dep_ in ("ROOT", "parataxis") and verb.i == cue_verb.i:
-                # "..., Human Rights Watch said today": the parser lost the subject; the names
-                # just before the verb are it.
+            if verb.i == cue_verb.i and (verb.dep_ in ("ROOT", "parataxis") or (
+                    verb.dep_ == "conj" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children))):
+                # "..., Human Rights Watch said today": the parser lost the subject (or read the cue as
+                # a second verb of the reported clause); the names just before the verb are it.
                 found = self._names_before(doc, verb, i)
                 if found is not None:
                     return found
@@ -1336,11 +1350,15 @@ class _DocumentRun:
         # Belarus Sergei Andreyev"): proper nouns, joined by "of", "the", "and".
         while k >= 0 and (
             doc[k].pos_ == "PROPN"
-            or (doc[k].lower_ in ("of", "the", "and", "for") and 0 < k < verb.i - 1
+            # "Russian Ambassador to Serbia": the capitalised words of a title.
+            or (doc[k].pos_ in ("ADJ", "NOUN") and doc[k].text[:1].isupper() and k + 1 < verb.i)
+            # "Botsan-Kharchenko": a hyphen inside a name.
+            or (doc[k].text == "-" and 0 < k and not doc[k].whitespace_ and not doc[k - 1].whitespace_)
+            or (doc[k].lower_ in ("of", "the", "and", "for", "to") and 0 < k < verb.i - 1
                 and (doc[k + 1].pos_ == "PROPN" or doc[k + 1].lower_ == "the"))
         ):
             k -= 1
-        while k + 1 < verb.i and doc[k + 1].lower_ in ("of", "the", "and", "for"):
+        while k + 1 < verb.i and doc[k + 1].lower_ in ("of", "the", "and", "for", "to"):
             k += 1
         if k == verb.i - 1 or k < 0 or doc[k].text not in (",", "—", "–", "-"):
             return None
@@ -1417,6 +1435,16 @@ class _DocumentRun:
                         source = self.describer.phrase(_noun_phrase(grand.doc, grand))
                         if source is not None and source.kind == "outlet":
                             return source.name
+        return None
+
+    def _relay_of(self, subj) -> str | None:
+        """The outlet a subject was relayed by ("Russia's defence ministry, cited by Interfax, said")."""
+        for child in subj.children:
+            if child.dep_ == "acl" and _is_relay(child):
+                agent = next((g for c in child.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
+                source = self.describer.phrase(_noun_phrase(agent.doc, agent)) if agent is not None else None
+                if source is not None and source.kind == "outlet":
+                    return source.name
         return None
 
     def _conduit_in(self, fragment: str, speaker: Source) -> str | None:
@@ -1514,6 +1542,10 @@ class _DocumentRun:
             return False
         if lemma in lex.needs_clause and not any(c.dep_ in ("ccomp", "prt") for c in tok.children):
             return False
+        if lemma in lex.media_topic_verbs and not any(c.dep_ in ("ccomp", "prt") for c in tok.children) and not any(
+            c.dep_ == "nsubj" and self.registry.has_media_term(c.lower_) for c in tok.children
+        ):
+            return False  # "the presidents discussed trade": a meeting, not a claim; "publications discussed ..." is one
         if lemma in lex.performative_verbs and not any(
             c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX") for c in tok.children
         ) and any(
@@ -1659,6 +1691,11 @@ def _names_publisher(phrase: str, document: DocumentInput) -> bool:
     return bool(low) and (low in document.outlet_name.lower() or low in document.meta.publisher.lower())
 
 
+def _is_relay(tok) -> bool:
+    """"cited by Interfax", "quoted by TASS": a participle that names who relayed a claim."""
+    return tok.lower_ in ("cited", "quoted") and tok.tag_ == "VBN" and any(c.dep_ == "agent" for c in tok.children)
+
+
 def _noun_phrase(doc, head) -> str:
     """A noun with its modifiers, "of" chains and appositions, but not the clauses hanging off it."""
     return _noun_phrase_span(doc, head).text
@@ -1713,7 +1750,15 @@ def _subject_span(doc, subj, verb=None):
         # "the Committee to Protect Journalists": a name the parser read as a clause is still the name.
         if child.dep_ == "relcl" and not (name is not None and name.start <= child.i < name.end):
             end = min(end, child.left_edge.i)
+        # "Russia's defence ministry, cited by Interfax, said": the outlet relays, it is no part of the speaker.
+        if child.dep_ == "acl" and child.i > subj.i and _is_relay(child):
+            end = min(end, child.left_edge.i)
     start = subj.left_edge.i
+    # "..., the rights group Hengaw said": the parser split the subject in two; the description before
+    # the name belongs to it.
+    for other in subj.head.children if subj.dep_ == "nsubj" else ():
+        if other.dep_ == "nsubj" and other.i < subj.i and other.right_edge.i + 1 == start:
+            start = other.left_edge.i
     # "ALMATY, Jan 7 (Reuters) - Kazakhstan's president said": the dateline is no part of the speaker.
     for k in range(subj.i - 1, start - 1, -1):
         joined = k > 0 and not doc[k - 1].whitespace_  # "state-appointed": a hyphen inside a word
@@ -1723,6 +1768,9 @@ def _subject_span(doc, subj, verb=None):
             start = k + 1
             break
     while end > start + 1 and doc[end - 1].dep_ == "punct":
+        end -= 1
+    # "Iran's president Thursday accused": the day the parser hung on the subject is no part of the speaker.
+    while end > start + 1 and doc[end - 1].ent_type_ == "DATE" and doc[end - 2].ent_type_ != "DATE":
         end -= 1
     while start < end - 1 and doc[start].dep_ == "punct":
         start += 1

@@ -20,6 +20,7 @@ class Lexicon(BaseModel):
     irregular_forms: dict[str, str] = Field(default_factory=dict)
     passive_only: frozenset[str] = frozenset()
     needs_clause: frozenset[str] = frozenset()
+    media_topic_verbs: frozenset[str] = frozenset()
     belief: frozenset[str] = frozenset()
     inference_verbs: frozenset[str] = frozenset()
     needs_content: frozenset[str] = frozenset()
