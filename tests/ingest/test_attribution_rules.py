@@ -1382,3 +1382,14 @@ def test_a_trailing_cue_the_parser_reads_as_a_second_verb_still_names_its_speake
     att = claim.attribution
     assert att.how == "reported" and att.speaker.name == "Levan Kiknadze-Berishvili"
     assert att.speaker.voice == Voice.FOREIGN_GOVERNMENT
+
+
+def test_denounced_is_a_judgement_its_subject_makes_and_the_top_diplomat_is_the_foreign_minister(registry):
+    (claim,) = claims_of("Georgia's Foreign Ministry denounced the Zorbian threat as a violation of international law.",
+                         registry, publisher="Example Wire")
+    assert claim.attribution.how == "reported" and claim.attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT
+    (claim,) = claims_of("The activists were denounced by the ministry.", registry, publisher="Example Wire")
+    assert claim.attribution.how == "author"
+    claims = claims_of("Foreign Minister Marek Dravnik met the press in Tbilisi. The top diplomat noted that Tbilisi "
+                       "had proposed a mechanism to both sides.", registry, publisher="Example Wire")
+    assert claim_at(claims, "proposed a mechanism").attribution.speaker.name == "Marek Dravnik"
