@@ -607,7 +607,7 @@ class _DocumentRun:
                     return self.names.observe(source, people[-1].alias, self._index)
                 return source
         bare = self.names.by_name(phrase)
-        if bare is not None:
+        if bare is not None and (bare.role or bare.entity is not None or not self.registry.country(phrase)):
             return bare
         if span is not None:
             np = span
@@ -946,6 +946,11 @@ class _DocumentRun:
             owners.sort(key=lambda o: _depth(o[0]))
             return split_sentence(doc, span.start, self._with_conduits(owners, doc), whole[0], self.lex)
         m = _NOUN_CUE_RE.search(sentence)
+        noun = next((t for t in doc if t.idx == m.start()), None) if m else None
+        if noun is not None and self.lex.lemma(noun.text) in self.lex.requests and _in_verb_adjunct(noun):
+            # "… in line with the request of President X to mitigate …", "in response to the request by
+            # X": a request the sentence's act answers; only a request the sentence is about reports one.
+            m = None
         if m:
             source = self._phrase_source(m.group("x"), sentence)
             if source:
@@ -1031,7 +1036,20 @@ class _DocumentRun:
         if first in self.lex.pronouns:
             found = self._pronoun_source(first)
             return Found(found.source, "according_to", found.conduit, cue) if found else None
+        # "…, according to social media videos which showed …": a relative clause says what the source
+        # showed, not who it is.
+        x = re.split(r"\s+(?:which|who|that|whose)\b", x)[0].strip() or x
         source = self._phrase_source(x, sentence)
+        if source is not None and source.kind == "person" and source.voice is Voice.UNCLASSIFIED and not source.role:
+            # "…, according to Fernand de Varennes, the UN special rapporteur on minority issues.": the
+            # apposition that closes the sentence is the person's role.
+            rest = sentence[m.end() :]
+            appos = re.match(r",\s+((?:the|a|an)\s+[^,;.“”«»]{3,100}?)\s*[.;]?\s*$", rest)
+            words = [t for t in doc if t.idx >= m.end()]
+            if appos and not any(t.pos_ in ("VERB", "AUX") for t in words):
+                described = self._phrase_source(f"{x}, {appos.group(1)}", sentence)
+                if described is not None and described.voice is not Voice.UNCLASSIFIED:
+                    source = described
         if source is None:
             return None
         if source.kind == "outlet":
@@ -1084,7 +1102,8 @@ class _DocumentRun:
         """A subject phrase's speaker; "the agencies" after "the Russian agencies" is the same speaker."""
         phrase = _subject_phrase(doc, subj, verb)
         base = self.spans[i].start
-        if subj.pos_ == "NOUN" and not self._source_noun(subj) and not self.registry.find_entities(subj.text):
+        if subj.pos_ == "NOUN" and not self._source_noun(subj) and not self.registry.find_entities(subj.text) \
+                and subj.lower_ not in self.lex.message_nouns:
             return None  # "CSTO intervention announced": the name only modifies a noun that is no source
         cue = _cue_span(doc, subj, verb, base)
         # "X, representing the CSTO, issued a statement": X speaks for the body.
@@ -1518,6 +1537,10 @@ class _DocumentRun:
             c.dep_ in ("ccomp", "oprd", "acomp", "xcomp") and c.lower_ in lex.making_plain for c in tok.children
         ):
             return True  # "The EU has made it clear to both sides that ..."
+        if tok.lower_ in lex.message_subject_verbs and any(
+            c.dep_ == "nsubj" and c.lower_ in lex.message_nouns for c in tok.children
+        ):
+            return True  # "The comment reads: “…”": the message quotes its speaker
         lemma = lex.lemma(tok.text)
         if lemma is None:
             return False
@@ -1640,6 +1663,21 @@ _PERSON_NOUN_RE = re.compile(r"[a-z-]{3,}(?:wom[ae]n|m[ae]n|persons?|people|ists
 
 #: Nouns that count a source rather than name one ("the majority said"): no speaker by themselves.
 _QUANTITY_NOUNS = frozenset({"number", "numbers", "majority", "handful", "minority", "rest"})
+
+
+def _in_verb_adjunct(tok) -> bool:
+    """Whether a noun sits in a prepositional phrase that qualifies a verb ("conducted in line with the
+    request of ...", "decided, in response to the request by ..."), not in a noun's ("one of the requests")."""
+    head = tok
+    while head.dep_ in ("pobj", "prep") and head.head.i != head.i:
+        head = head.head
+        if head.dep_ == "pobj" or head.pos_ == "ADP":
+            continue
+        if head.pos_ in ("VERB", "AUX"):
+            return True
+        if head.dep_ != "pobj":
+            return False
+    return False
 
 
 def _misparsed_main_verb(tok) -> bool:

@@ -32,6 +32,7 @@ class Lexicon(BaseModel):
     performative_verbs: frozenset[str] = frozenset()
     performative_objects: frozenset[str] = frozenset()
     message_nouns: frozenset[str] = frozenset()
+    message_subject_verbs: frozenset[str] = frozenset()
     framing: frozenset[str] = frozenset()
     source_nouns: frozenset[str] = frozenset()
     speech_event_verbs: frozenset[str] = frozenset()

@@ -52,7 +52,9 @@ def find_quotes(text: str) -> list[Quote]:
         if stack and stack[0][0] in "“«„":
             at = stack[0][1]
             quote = Quote(base + at, base + len(s.rstrip()), len(s[at + 1 :].split()), closed=False)
-            if s[:at].strip() == "" and stack[0] is stack[-1]:
+            # "The comment reads: “The baseless statement ...": a quotation a colon introduces may run
+            # over the paragraphs after it as one that opens its paragraph does.
+            if (s[:at].strip() == "" or s[:at].rstrip().endswith(":")) and stack[0] is stack[-1]:
                 unclosed.append((n, quote))
             else:
                 quotes.append(quote)

@@ -1393,3 +1393,44 @@ def test_denounced_is_a_judgement_its_subject_makes_and_the_top_diplomat_is_the_
     claims = claims_of("Foreign Minister Marek Dravnik met the press in Tbilisi. The top diplomat noted that Tbilisi "
                        "had proposed a mechanism to both sides.", registry, publisher="Example Wire")
     assert claim_at(claims, "proposed a mechanism").attribution.speaker.name == "Marek Dravnik"
+
+
+def test_a_request_the_sentences_act_answers_is_no_claim_but_a_request_it_is_about_is(registry):
+    text = ("Ivo Sarn, Deputy Head of the General Prosecutor's Office, provided a summary of the work that has been "
+            "conducted in line with the request of President Marek Dravnik to mitigate punishment.")
+    (claim,) = claims_of(text, registry, publisher="Example Wire")
+    assert "Dravnik" not in (claim.attribution.speaker.name or "")
+    (claim,) = claims_of("One of the key requests by Marek Dravnik during the talks was that the alliance stop "
+                         "expanding.", registry, publisher="Example Wire")
+    assert claim.attribution.speaker.name == "Marek Dravnik"
+
+
+def test_a_quotation_a_colon_introduces_runs_over_the_paragraphs_that_do_not_reopen_one(registry):
+    text = ("Georgia's Ministry of Foreign Affairs has commented on the statement of its neighbour.\n\n"
+            "The comment reads: “The baseless statement of the ministry clearly demonstrates an aim to aggravate "
+            "the situation.\n\nThere is no doubt that the provocations were planned in advance.\n\n"
+            "We remind that the ceasefire was violated many times before.")
+    claims = claims_of(text, registry, publisher="Example Wire")
+    att = claim_at(claims, "planned in advance").attribution
+    assert att.speaker.voice == Voice.FOREIGN_GOVERNMENT and "Ministry of Foreign Affairs" in att.speaker.name
+
+
+def test_a_seat_of_government_the_tagger_takes_for_a_person_still_stands_for_the_government(registry):
+    (claim,) = claims_of("The mission was a success, and the troops will begin to withdraw in two days, Nur-Sultan "
+                         "said on Tuesday.", registry, publisher="Example Wire")
+    assert claim.attribution.speaker.voice == Voice.KAZAKH_GOVERNMENT
+
+
+def test_according_to_a_name_with_its_role_after_it_and_a_source_described_by_a_relative_clause(registry):
+    (claim,) = claims_of("As many as 40 people were killed by the security forces, according to Ivo Tamberg, the UN "
+                         "special rapporteur on minority issues.", registry, publisher="Example Wire")
+    assert claim.attribution.speaker.name == "Ivo Tamberg" and claim.attribution.speaker.voice == Voice.INDEPENDENT
+    (claim,) = claims_of("More protests broke out in the town, according to social media videos which showed crowds "
+                         "starting fires.", registry, publisher="Example Wire")
+    assert claim.attribution.speaker.voice == Voice.UNATTRIBUTED
+
+
+def test_the_head_of_a_state_armed_force_the_registry_knows_speaks_for_its_state(registry):
+    (claim,) = claims_of("The head of Iran's powerful Revolutionary Guards warned protesters on Saturday that the "
+                         "rallies must end.", registry, publisher="Example Wire")
+    assert claim.attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT
