@@ -1102,8 +1102,9 @@ class _DocumentRun:
         """A subject phrase's speaker; "the agencies" after "the Russian agencies" is the same speaker."""
         phrase = _subject_phrase(doc, subj, verb)
         base = self.spans[i].start
+        named = next((c for c in subj.children if c.dep_ == "appos" and c.pos_ == "PROPN" and c.i == subj.i + 1), None)
         if subj.pos_ == "NOUN" and not self._source_noun(subj) and not self.registry.find_entities(subj.text) \
-                and subj.lower_ not in self.lex.message_nouns:
+                and subj.lower_ not in self.lex.message_nouns and named is None:
             return None  # "CSTO intervention announced": the name only modifies a noun that is no source
         cue = _cue_span(doc, subj, verb, base)
         # "X, representing the CSTO, issued a statement": X speaks for the body.
@@ -1263,6 +1264,9 @@ class _DocumentRun:
             # The subject nearest the verb ("ALMATY, Jan 7 (Reuters) - Kazakhstan's president said":
             # the parser may take the dateline for a second subject).
             subjects = [c for c in verb.children if c.dep_ in ("nsubj", "expl")]
+            if not subjects and verb is not cue_verb and cue_verb.dep_ == "xcomp" and cue_verb.head.i == verb.i:
+                # "Minister X is expected to say:", "he was asked to comment": the raised subject speaks.
+                subjects = [c for c in verb.children if c.dep_ == "nsubjpass"]
             before = [c for c in subjects if c.i < verb.i]
             subj = before[-1] if before else (subjects[0] if subjects else None)
             agent = next((c for c in verb.children if c.dep_ == "agent"), None)
@@ -1288,6 +1292,12 @@ class _DocumentRun:
                     if verb.dep_ == "relcl":
                         head = verb.head
                         phrase = doc[head.left_edge.i : head.i + 1].text
+                        conjuncts = [c for c in head.subtree if c.dep_ == "conj" and c.head.i == head.i and c.i < subj.i]
+                        if conjuncts and all(t.is_punct for t in doc[conjuncts[-1].right_edge.i + 1 : subj.i]):
+                            # "fighting between Russia and Georgia, which accused Russia of ...": the
+                            # conjunct just before the relative pronoun is its antecedent.
+                            last = conjuncts[-1]
+                            phrase = doc[last.left_edge.i : last.right_edge.i + 1].text
                         if low == "who":
                             # "who" is a person: not the "Water" of "the Commissioner for Water, who".
                             while head.dep_ in ("pobj", "prep") and head.head.i != head.i:

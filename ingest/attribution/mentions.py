@@ -328,6 +328,8 @@ class SourceDescriber:
         # A photo credit glued before a caption ("Aurel Obreja/AP Moldovan President Maia Sandu") is
         # no part of the role: the role is the title words after it.
         before = _CREDIT_RE.sub("", before)
+        # "TBILISI, Georgia (AP) — Georgia's President Mikhail Saakashvili": nor is the dateline.
+        before = _DATELINE_LEAD_RE.sub("", before)
         # "Deputy Minister of Defense of Kazakhstan Mukhamedzhan Talassov": the parser hangs the name on
         # the title's last "of"; the title it hangs from is the name's role.
         # A list may make the name a conjunct of its own title ("Zas, Deputy Minister of Defense of
@@ -363,6 +365,9 @@ class SourceDescriber:
 
 #: A photo credit, "Name/AGENCY" or "AGENCY/Name", and everything before it in a caption.
 _CREDIT_RE = re.compile(r"^.*\S/\S+\s+")
+
+#: A dateline and its credit before the first words of a text ("ALMATY, Jan 7 (Reuters) -", "MOSCOW, January 6. /TASS/.").
+_DATELINE_LEAD_RE = re.compile(r"^.*(?:\([^()]{1,30}\)\s*[-–—]{1,2}|/[A-Za-z-]{2,20}/\.?)\s*")
 
 #: Endings of a people's adjective or plural ("Russian", "Chinese", "British", "Thai", "Swiss",
 #: "Kazakh", "Russians"), which never stand alone for a government as a country's name does ("Britain").

@@ -1434,3 +1434,48 @@ def test_the_head_of_a_state_armed_force_the_registry_knows_speaks_for_its_state
     (claim,) = claims_of("The head of Iran's powerful Revolutionary Guards warned protesters on Saturday that the "
                          "rallies must end.", registry, publisher="Example Wire")
     assert claim.attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT
+
+
+# ------------------------------------------------------- rules read on set 15's study part
+
+
+def test_calling_in_troops_is_no_speech(registry):
+    (claim,) = claims_of("Long seen as one of the most stable countries of the region, Zorbia plunged into chaos this "
+                         "week, prompting President Dravnik to call in troops.", registry, publisher="Example Wire")
+    assert claim.attribution.how == "author"
+
+
+def test_a_relative_named_in_apposition_to_the_subject_speaks(registry):
+    (claim,) = claims_of("Speaking at a conference in Munich, his wife Ina said that she did not believe the news.",
+                         registry, publisher="Example Wire")
+    assert claim.attribution.how == "reported" and "Ina" in claim.attribution.speaker.name
+
+
+def test_a_territory_the_registry_lists_gives_its_officials_a_government_voice(registry):
+    (claim,) = claims_of("As of 1 a.m. Sunday, over 200 people have been arrested, Hong Kong police said.", registry,
+                         publisher="Example Wire")
+    assert claim.attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT
+
+
+def test_a_statement_a_body_adopted_and_what_the_document_says_are_the_bodys(registry):
+    text = ("The Organization of Turkic States adopted a statement reaffirming its support for Kazakhstan. The "
+            "statement was adopted at an extraordinary meeting. The document condemned acts of violence.")
+    claims = claims_of(text, registry, publisher="Example Wire")
+    first = claim_at(claims, "reaffirming its support").attribution
+    assert first.how == "reported" and first.speaker.voice == Voice.FOREIGN_GOVERNMENT
+    assert claim_at(claims, "extraordinary meeting").attribution.how == "author"
+    document = claim_at(claims, "condemned acts").attribution
+    assert document.speaker.voice == Voice.FOREIGN_GOVERNMENT and document.how != "author"
+
+
+def test_a_relative_clause_after_two_countries_belongs_to_the_nearer_one(registry):
+    (claim,) = claims_of("The fighting between Russia and Georgia, which accused Russia of bombing its towns, went on.",
+                         registry, publisher="Example Wire")
+    assert "Georgia" in claim.attribution.speaker.name and claim.attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT
+
+
+def test_a_dateline_is_no_part_of_the_first_speakers_role(registry):
+    (claim,) = claims_of("TBILISI, Georgia (AP) — Georgia's President Levan Kiknadze proposed Saturday that both "
+                         "sides declare a ceasefire.", registry, publisher="Example Wire")
+    att = claim.attribution
+    assert att.speaker.voice == Voice.FOREIGN_GOVERNMENT and "(AP)" not in (att.speaker.role or "")
