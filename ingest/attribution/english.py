@@ -67,6 +67,9 @@ _BACKWARD_RE = re.compile(
     r"emphasi[sz]ed|stressed|declared|written|underlined|pointed out|voiced|expressed)\b",
 )
 _FIRST_PERSON_RE = re.compile(r"\b(I|my|me|I’m|I'm)\b")
+#: How many sentences back "The statement emphasised ..." finds the speaker whose statement it is: a
+#: report may set out where and when it was adopted first.
+_STATEMENT_REACH = 4
 _CONDUIT_PREP_RE = re.compile(r"\b(?:in an? (?:interview|conversation|comment|statement)s? (?:with|to|for)|told|speaking to|talking to|writing (?:in|for)|quoted by|cited by|to)\s*$", re.IGNORECASE)
 _CONTRAST_TAIL_RE = re.compile(r"[,;]\s*(?P<c>(?:but|yet)\s+(?:he|she|they|it|the|this|no|there|[A-Z])\w*)", re.IGNORECASE)
 #: “…” – Marie Struthers, Amnesty's director: a dash after the quote, then who said it.
@@ -1136,7 +1139,7 @@ class _DocumentRun:
         if definite and subj.lower_ in self.lex.message_nouns and not any(c.dep_ == "prep" for c in subj.children):
             # "The report emphasizes that ...", "The statement adds ...": the statement the text just
             # reported, so its speaker's.
-            speaker = self.names.last_speaker(i, ("person", "body", "outlet", "group"), within=2)
+            speaker = self.names.last_speaker(i, ("person", "body", "outlet", "group"), within=_STATEMENT_REACH)
             if speaker is not None and speaker.voice is not Voice.UNATTRIBUTED:
                 return Found(speaker, "carry_over", previous.conduit if previous else None, cue)
         if previous is not None and previous.source.name and previous.source.voice is not Voice.UNATTRIBUTED:

@@ -1459,7 +1459,8 @@ def test_a_territory_the_registry_lists_gives_its_officials_a_government_voice(r
 
 def test_a_statement_a_body_adopted_and_what_the_document_says_are_the_bodys(registry):
     text = ("The Organization of Turkic States adopted a statement reaffirming its support for Kazakhstan. The "
-            "statement was adopted at an extraordinary meeting. The document condemned acts of violence.")
+            "statement was adopted at an extraordinary meeting. The meeting was held online on Monday. Ministers of "
+            "five states took part in it. The document condemned acts of violence.")
     claims = claims_of(text, registry, publisher="Example Wire")
     first = claim_at(claims, "reaffirming its support").attribution
     assert first.how == "reported" and first.speaker.voice == Voice.FOREIGN_GOVERNMENT
