@@ -646,7 +646,8 @@ class _DocumentRun:
         # Country words a description may drop ("the Russian envoy" is the envoy); a seat of government
         # ("the Kremlin official") says more than the country and must match.
         country_words = frozenset(m.group(0).lower() for m in re.finditer(r"[\w’'-]+", phrase)
-                                  if (c := self.registry.country(m.group(0))) is not None and m.group(0) not in c.seats)
+                                  if (c := self.registry.country(re.sub(r"['’]s$", "", m.group(0)))) is not None
+                                  and m.group(0) not in c.seats)
         by_description = self.names.by_description(phrase, countries, self.lex.role_synonyms, role_only, country_words,
                                                     self.document.meta.published)
         # "The Kremlin official also noted": a description through a body ("Kremlin") still refers to

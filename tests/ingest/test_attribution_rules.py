@@ -1480,3 +1480,10 @@ def test_a_dateline_is_no_part_of_the_first_speakers_role(registry):
                          "sides declare a ceasefire.", registry, publisher="Example Wire")
     att = claim.attribution
     assert att.speaker.voice == Voice.FOREIGN_GOVERNMENT and "(AP)" not in (att.speaker.role or "")
+
+
+def test_a_countrys_top_diplomat_is_the_foreign_minister_the_text_named(registry):
+    text = ("Georgian Foreign Minister Marek Dravnik met his counterpart in Geneva. “I asked him to explain the "
+            "decision,” Georgia's top diplomat told a press conference.")
+    att = claim_at(claims_of(text, registry, publisher="Example Wire"), "explain the decision").attribution
+    assert att.how == "quote" and att.speaker.name == "Marek Dravnik"
