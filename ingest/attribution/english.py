@@ -930,6 +930,13 @@ class _DocumentRun:
                             other = self._verb_speaker(tok, doc, i)
                             if other:
                                 owners.append((tok, other))
+                    citing = next((t for t in doc if t.idx == m.start() and t.lower_ == "citing"), None)
+                    relay = next((f for tok, f in owners[1:] if f.source.kind == "outlet" and citing is not None
+                                  and citing in tok.subtree), None)
+                    if relay is not None and found.source.kind != "outlet":
+                        # "Interfax reported, citing the defence ministry, that ...": the agency relays
+                        # the ministry's claim; the ministry speaks, the agency is the conduit.
+                        return [Part(span.start, span.end, Found(found.source, "reported", relay.source.name, relay.cue))]
                     owners.sort(key=lambda o: _depth(o[0]))
                     return split_sentence(doc, span.start, owners, whole[0], self.lex)
                 return [Part(span.start, span.end, found)]

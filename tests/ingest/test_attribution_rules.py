@@ -1487,3 +1487,10 @@ def test_a_countrys_top_diplomat_is_the_foreign_minister_the_text_named(registry
             "decision,” Georgia's top diplomat told a press conference.")
     att = claim_at(claims_of(text, registry, publisher="Example Wire"), "explain the decision").attribution
     assert att.how == "quote" and att.speaker.name == "Marek Dravnik"
+
+
+def test_an_agency_reporting_citing_a_ministry_relays_the_ministrys_claim(registry):
+    (claim,) = claims_of("Interfax reported, citing the Georgian defence ministry, that 12 soldiers had died.", registry,
+                         publisher="Example Wire")
+    att = claim.attribution
+    assert att.speaker.voice == Voice.FOREIGN_GOVERNMENT and att.conduit == "Interfax"
