@@ -218,6 +218,11 @@ def _genre_frame(line: str, lexicon: Lexicon, opening_line: bool = False) -> str
     # "13.01.2022 13:33 Commentary of the Ministry ...", "date 2022-01-05 Read the full text of ...": a
     # date stamp the page set before the line is furniture.
     line = _LEADING_DATE_RE.sub("", line)
+    # "Transcript: Foreign Minister X's remarks at ...", "Full text: Address by ...": a label saying what
+    # the text is, before the line that says whose.
+    labelled = re.match(r"(?i)^\s*(?:full\s+)?(?:transcript|text)\s*:\s*", line)
+    if labelled:
+        line = line[labelled.end() :]
     genres = "|".join(sorted((re.escape(g) for g in lexicon.speech_genres), key=len, reverse=True))
     # "Full text of the", "State-of-the-Nation", "Opening", "Joint": a few title-case or leading words.
     lead = (r"(?:(?:the\s+)?full\s+text\s+of\s+|text\s+of\s+|transcript\s+of\s+)?(?:the\s+)?"
@@ -234,7 +239,7 @@ def _genre_frame(line: str, lexicon: Lexicon, opening_line: bool = False) -> str
                      line)
     # In the body only a line that says it is the text ("Read the full text of X's address") frames it.
     says_text = re.match(r"(?i)\s*(?:read\s+)?(?:the\s+)?(?:full\s+)?(?:text|transcript)\s+of\b", line)
-    if m and (not opening_line or says_text):
+    if m and (not opening_line or says_text or labelled):
         # "Read the full text of the Kazakh President's address": the speaker is "the Kazakh President".
         return re.sub(r"(?i)^(?:read\s+)?(?:the\s+)?(?:full\s+)?(?:text|transcript)\s+of\s+", "", m.group("x").strip())
     return None

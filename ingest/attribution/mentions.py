@@ -323,8 +323,9 @@ class SourceDescriber:
         noun phrase it is the apposition of ("Russia's ambassador to the UN, Vassily Nebenzia")."""
         first, last = name_tokens[0].i, name_tokens[-1].i
         doc = span.doc
-        before = doc[span.start : first].text.strip(" ,")
-        after = doc[last + 1 : span.end].text.strip(" ,")
+        # '"We will not allow it," Georgian President X': the closing mark of a quote is no part of a role.
+        before = doc[span.start : first].text.strip(" ,\"“”«»‘’")
+        after = doc[last + 1 : span.end].text.strip(" ,\"“”«»‘’")
         # A photo credit glued before a caption ("Aurel Obreja/AP Moldovan President Maia Sandu") is
         # no part of the role: the role is the title words after it.
         before = _CREDIT_RE.sub("", before)

@@ -1494,3 +1494,17 @@ def test_an_agency_reporting_citing_a_ministry_relays_the_ministrys_claim(regist
                          publisher="Example Wire")
     att = claim.attribution
     assert att.speaker.voice == Voice.FOREIGN_GOVERNMENT and att.conduit == "Interfax"
+
+
+def test_a_quotes_closing_mark_is_no_part_of_the_role_after_it(registry):
+    (claim,) = claims_of('"We will not allow it," Georgian President Levan Dravnik, 54, told reporters.', registry,
+                         publisher="Example Wire")
+    assert claim.attribution.speaker.role == "Georgian President"
+
+
+def test_a_transcript_label_before_whose_remarks_frames_the_text(registry):
+    text = ("Transcript: Georgian Foreign Minister Marek Dravnik's remarks at the press conference\n\n"
+            "Good afternoon. We have had very productive talks today.")
+    att = claim_at(claims_of(text, registry, publisher="Example Review"), "productive talks").attribution
+    assert att.how == "transcript" and att.speaker.name == "Marek Dravnik"
+    assert att.speaker.voice == Voice.FOREIGN_GOVERNMENT
