@@ -326,6 +326,8 @@ class SourceDescriber:
         # '"We will not allow it," Georgian President X': the closing mark of a quote is no part of a role.
         before = doc[span.start : first].text.strip(" ,\"“”«»‘’")
         after = doc[last + 1 : span.end].text.strip(" ,\"“”«»‘’")
+        if after.startswith(":"):
+            after = ""  # "Defence Minister X: Mr President, ...": a turn label, then the words of the turn
         # A photo credit glued before a caption ("Aurel Obreja/AP Moldovan President Maia Sandu") is
         # no part of the role: the role is the title words after it.
         before = _CREDIT_RE.sub("", before)

@@ -1508,3 +1508,11 @@ def test_a_transcript_label_before_whose_remarks_frames_the_text(registry):
     att = claim_at(claims_of(text, registry, publisher="Example Review"), "productive talks").attribution
     assert att.how == "transcript" and att.speaker.name == "Marek Dravnik"
     assert att.speaker.voice == Voice.FOREIGN_GOVERNMENT
+
+
+def test_the_first_words_of_a_turn_are_no_part_of_its_speakers_role(registry):
+    text = ("Meeting with the Defence Minister\n\nDefence Minister Levan Dravnik: Mr President, the exercises went to "
+            "plan. All units have returned to base.\n\nPresident Ivo Sarn: Thank you. What about the reserves?\n\n"
+            "Levan Dravnik: They are ready.")
+    att = claim_at(claims_of(text, registry, publisher="Example Review"), "exercises went").attribution
+    assert att.how == "transcript" and att.speaker.role == "Defence Minister"
