@@ -56,6 +56,8 @@ TYPOLOGY_SHORT = {
 }
 #: Pseudo-voice in descriptor rules: the government of the country the corpus is about.
 CONTEXT_GOVERNMENT = "context_government"
+#: Words an office's title and a phrase naming it may differ by ("the head of state", "head of the state").
+_SMALL_WORDS = frozenset({"the", "a", "an", "of"})
 #: Hosts that carry many outlets' pages; a Matrix URL on them names no outlet by domain.
 _SHARED_HOSTS = frozenset(
     "facebook.com youtube.com twitter.com x.com t.me telegram.me instagram.com vk.com ok.ru tiktok.com "
@@ -615,12 +617,13 @@ class Registry:
             return None
         country_word_set = {w for c in self.data.countries if c.country in country_names for n in [c.country, *c.names]
                             for w in re.findall(r"[a-z]+", n.lower())}
-        office_words = words - country_word_set - {"the", "a", "an", "s", "of", "his", "her", "its"}
+        office_words = words - country_word_set - _SMALL_WORDS - {"s", "his", "her", "its"}
         if not office_words or office_words & {"former", "ex", "deputy", "vice", "acting", "first"}:
             return None
         for entity in self.entities:
             for office in entity.offices:
-                if office.country in country_names and set(office.title.lower().split()) == office_words:
+                # "the Head of State" is the office "head of state": its small words count in neither.
+                if office.country in country_names and set(office.title.lower().split()) - _SMALL_WORDS == office_words:
                     if _in_office(office, published):
                         return entity, office
         return None

@@ -1516,3 +1516,13 @@ def test_the_first_words_of_a_turn_are_no_part_of_its_speakers_role(registry):
             "Levan Dravnik: They are ready.")
     att = claim_at(claims_of(text, registry, publisher="Example Review"), "exercises went").attribution
     assert att.how == "transcript" and att.speaker.role == "Defence Minister"
+
+
+def test_the_head_of_state_on_an_official_site_is_the_office_holder_on_the_date(registry):
+    text = ("The Head of State held a meeting with the Prime Minister. The Head of State noted that the situation in "
+            "the country had stabilised.")
+    claims = claims_of(text, registry, publisher="Akorda", url="https://www.akorda.kz/en/x", outlet_voice=None,
+                       country=None)
+    att = claim_at(claims, "had stabilised").attribution
+    assert att.how == "reported" and att.speaker.voice == Voice.KAZAKH_GOVERNMENT
+    assert att.speaker.name == "Kassym-Jomart Tokayev"  # the registry's holder of the office on 2022-01-10
