@@ -1386,6 +1386,20 @@ class _DocumentRun:
     def _names_before(self, doc, verb, i: int) -> Found | None:
         """The run of proper nouns right before a cue verb with no subject, after a comma."""
         k = verb.i - 1
+        if k > 0 and doc[k].text == ",":
+            # "..., Dravnik, the Georgian foreign minister, said": a name and its apposition between commas.
+            opening = next((j for j in range(k - 1, max(-1, k - 12), -1) if doc[j].text == ","), None)
+            if opening is not None and opening > 0 and doc[opening - 1].pos_ == "PROPN":
+                n = opening - 1
+                while n > 0 and doc[n - 1].pos_ == "PROPN":
+                    n -= 1
+                if n == 0 or doc[n - 1].text in (",", "—", "–", "-"):
+                    phrase = doc[n:k]
+                    source = self._phrase_source(phrase.text, doc.text, span=phrase)
+                    if source is not None:
+                        base = self.spans[i].start
+                        return Found(source, "reported", None, (base + phrase.start_char, base + verb.idx + len(verb.text)))
+            return None
         # Names with their title ("Deputy Commander of Special Operations Forces of the Armed Forces of
         # Belarus Sergei Andreyev"): proper nouns, joined by "of", "the", "and".
         while k >= 0 and (

@@ -1526,3 +1526,17 @@ def test_the_head_of_state_on_an_official_site_is_the_office_holder_on_the_date(
     att = claim_at(claims, "had stabilised").attribution
     assert att.how == "reported" and att.speaker.voice == Voice.KAZAKH_GOVERNMENT
     assert att.speaker.name == "Kassym-Jomart Tokayev"  # the registry's holder of the office on 2022-01-10
+
+
+def test_western_officials_are_not_the_documents_government(registry):
+    (claim,) = claims_of("Western officials say the troops have not left.", registry, publisher="Example Wire")
+    assert claim.attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT
+    (claim,) = claims_of("Officials say the troops have not left.", registry, publisher="Example Wire")
+    assert claim.attribution.speaker.voice == Voice.KAZAKH_GOVERNMENT
+
+
+def test_a_name_and_its_apposition_before_a_cue_the_parser_left_without_subject(registry):
+    (claim,) = claims_of("Speaking to reporters in Tbilisi, Dravnik, the Georgian foreign minister, said the talks had "
+                         "failed.", registry, publisher="Example Wire")
+    att = claim.attribution
+    assert att.how == "reported" and att.speaker.name == "Dravnik" and att.speaker.voice == Voice.FOREIGN_GOVERNMENT
