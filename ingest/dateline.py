@@ -16,19 +16,21 @@ DATELINE_REACH = 600
 
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _DATELINE_RE = re.compile(
-    r"(?m)^(?:[^\n]{0,40}\s)?"  # a date stamp the capture glued before it ("date 2023-06-23 BELGRADE, ...")
-    r"(?P<city>[A-Z][A-Z'’.\- ]{1,30}?(?:,\s*[A-Z][A-Z'’.\- ]{1,30}?)?)"
+    r"(?m)^(?:date \d{4}-\d{2}-\d{2}\s+)?"  # a date stamp the capture glued before it ("date 2023-06-23 BELGRADE, ...")
+    r"(?P<city>[A-Z][A-Z'’.\-]*(?: [A-Z][A-Z'’.\-]*){0,3}(?:,\s*[A-Z][A-Za-z'’.\-]*(?: [A-Z][A-Za-z'’.\-]*){0,3})?)"
     rf"(?:,?\s+(?:{_MONTH}|[A-Z]{{3,9}})\s+\d{{1,2}}(?:,\s*\d{{4}})?)?"
     r",?\s*(?:\((?P<credit>[A-Za-z][\w .&'’-]{1,30})\)|\.?\s*/(?P<slashed>[A-Za-z][\w -]{1,20})/\.?)"
-    r"\s*(?:[-–—]{1,2}|\.|:)\s"
+    r"\s*(?:[-–—]{1,2}|\.)\s"
 )
 
 
 @dataclass(frozen=True)
 class Dateline:
+    """Where a text says it was filed (``city``, as printed) and whose copy it is (``credit``); ``end``
+    is where the story's first words begin."""
+
     city: str
     credit: str
-    start: int
     end: int
 
 
@@ -41,4 +43,11 @@ def read_dateline(text: str) -> Dateline | None:
     city = m.group("city").strip(" ,.")
     if not credit or not city:
         return None
-    return Dateline(city=city, credit=credit, start=m.start("city"), end=m.end())
+    return Dateline(city=city, credit=credit, end=m.end())
+
+
+def strip_dateline(text: str) -> str:
+    """``text`` without a dateline that opens it ("TBILISI, Georgia (AP) — Georgia's President" ->
+    "Georgia's President"); any other text unchanged."""
+    m = _DATELINE_RE.match(text)
+    return text[m.end() :] if m and (m.group("credit") or m.group("slashed")) else text

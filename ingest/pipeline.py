@@ -17,7 +17,7 @@ from tqdm import tqdm
 from ingest.attribution import DocumentInput, get_engine
 from ingest.chunking import make_chunks
 from ingest.clean import CleaningError, clean_text, decode
-from ingest.dateline import read_dateline
+from ingest.dateline import Dateline, read_dateline
 from ingest.html import extract_article
 from ingest.manifest import MANIFEST_NAME, load_manifest
 from ingest.sentences import SentenceSpan, split_sentences
@@ -105,8 +105,10 @@ def attribute_text(
     context_country: str | None = None,
 ) -> ProcessedDocument:
     """Attribute and chunk a cleaned text: outlet voice, claims, passages, chunks."""
-    verdict = credited_copy(registry, registry.classify_outlet(meta.publisher, meta.url, published=meta.published),
-                            text, meta)
+    dateline = read_dateline(text)
+    verdict = registry.classify_outlet(meta.publisher, meta.url, published=meta.published)
+    if meta.outlet_voice is None:  # a manifest's outlet_voice says whose text it is; a dateline does not overrule it
+        verdict = credited_copy(registry, verdict, dateline, meta)
     assumed = False
     if meta.outlet_voice is not None:
         outlet_voice, reason = meta.outlet_voice, "given by the manifest (outlet_voice)"
@@ -119,7 +121,6 @@ def attribute_text(
     if publisher_country is None and entity is not None and entity.country and entity.voice is not Voice.INDEPENDENT:
         # "BEIJING, Aug. 25 (Xinhua) -- ..., a Foreign Ministry spokesperson said": a state outlet's copy
         # filed from its own country; an office the text gives no country is that state's.
-        dateline = read_dateline(text)
         filed = registry.find_countries(dateline.city) if dateline is not None else []
         if filed and filed[0][2].country == entity.country:
             publisher_country = entity.country
@@ -134,11 +135,10 @@ def attribute_text(
                              text=text, claims=claims, passages=passages, chunks=chunks)
 
 
-def credited_copy(registry: Registry, verdict: OutletVerdict, text: str, meta: DocumentMeta) -> OutletVerdict:
+def credited_copy(registry: Registry, verdict: OutletVerdict, dateline: Dateline | None, meta: DocumentMeta) -> OutletVerdict:
     """A wire's copy on another outlet's page ("YEREVAN, ARMENIA (AP) — ..." on a Brunei daily's site)
     speaks with the wire's voice: the dateline's credit names whose text it is. A credit the registry
     does not know as an outlet, or the publisher's own, changes nothing."""
-    dateline = read_dateline(text)
     if dateline is None:
         return verdict
     found = registry.resolve(dateline.credit, published=meta.published)

@@ -610,6 +610,8 @@ class _DocumentRun:
                     return self.names.observe(source, people[-1].alias, self._index)
                 return source
         bare = self.names.by_name(phrase)
+        # "Nur-Sultan said": a name the tagger took for a person's, with no role, that is a country's or
+        # its seat's stands for the government (the metonym below), not for that "person".
         if bare is not None and (bare.role or bare.entity is not None or not self.registry.country(phrase)):
             return bare
         if span is not None:
@@ -646,8 +648,8 @@ class _DocumentRun:
         # Country words a description may drop ("the Russian envoy" is the envoy); a seat of government
         # ("the Kremlin official") says more than the country and must match.
         country_words = frozenset(m.group(0).lower() for m in re.finditer(r"[\w’'-]+", phrase)
-                                  if (c := self.registry.country(re.sub(r"['’]s$", "", m.group(0)))) is not None
-                                  and m.group(0) not in c.seats)
+                                  if (c := self.registry.country(stem := re.sub(r"['’]s$", "", m.group(0)))) is not None
+                                  and stem not in c.seats)
         by_description = self.names.by_description(phrase, countries, self.lex.role_synonyms, role_only, country_words,
                                                     self.document.meta.published)
         # "The Kremlin official also noted": a description through a body ("Kremlin") still refers to
@@ -1042,14 +1044,15 @@ class _DocumentRun:
         x = m.group("x").strip()
         cue = (base + m.start(), base + (m.end() if m.re is _IN_WORDS_RE else m.start("x") + len(m.group("x").rstrip())))
         first = x.lower().split()[0].strip(",;:")
-        if first in self.lex.relative_pronouns:
+        if first in self.lex.relative_pronouns and first != "that":
             return None  # "a mechanism, according to which peacekeepers would ...": the terms of a text, no source
         if first in self.lex.pronouns:
             found = self._pronoun_source(first)
             return Found(found.source, "according_to", found.conduit, cue) if found else None
         # "…, according to social media videos which showed …": a relative clause says what the source
         # showed, not who it is.
-        x = re.split(r"\s+(?:which|who|that|whose)\b", x)[0].strip() or x
+        relatives = "|".join(sorted(self.lex.relative_pronouns | {"whose"}))
+        x = re.split(rf"\s+(?:{relatives})\b", x)[0].strip() or x
         source = self._phrase_source(x, sentence)
         if source is not None and source.kind == "person" and source.voice is Voice.UNCLASSIFIED and not source.role:
             # "…, according to Fernand de Varennes, the UN special rapporteur on minority issues.": the
@@ -1113,9 +1116,10 @@ class _DocumentRun:
         """A subject phrase's speaker; "the agencies" after "the Russian agencies" is the same speaker."""
         phrase = _subject_phrase(doc, subj, verb)
         base = self.spans[i].start
-        named = next((c for c in subj.children if c.dep_ == "appos" and c.pos_ == "PROPN" and c.i == subj.i + 1), None)
+        # "Navalny's wife Yulia said": a noun with a name right after it names that person.
+        appos_name = next((c for c in subj.children if c.dep_ == "appos" and c.pos_ == "PROPN" and c.i == subj.i + 1), None)
         if subj.pos_ == "NOUN" and not self._source_noun(subj) and not self.registry.find_entities(subj.text) \
-                and subj.lower_ not in self.lex.message_nouns and named is None:
+                and subj.lower_ not in self.lex.message_nouns | self.lex.text_nouns and appos_name is None:
             return None  # "CSTO intervention announced": the name only modifies a noun that is no source
         cue = _cue_span(doc, subj, verb, base)
         # "X, representing the CSTO, issued a statement": X speaks for the body.
@@ -1144,7 +1148,7 @@ class _DocumentRun:
                          "reported", self._conduit_of(verb), cue)
         previous = self._previous
         definite = any(t.lower_ in ("the", "this", "that", "these", "those") for t in subj.lefts)
-        if definite and subj.lower_ in self.lex.message_nouns and not any(c.dep_ == "prep" for c in subj.children):
+        if definite and subj.lower_ in self.lex.message_nouns | self.lex.text_nouns and not any(c.dep_ == "prep" for c in subj.children):
             # "The report emphasizes that ...", "The statement adds ...": the statement the text just
             # reported, so its speaker's.
             speaker = self.names.last_speaker(i, ("person", "body", "outlet", "group"), within=_STATEMENT_REACH)
@@ -1573,8 +1577,8 @@ class _DocumentRun:
         ):
             return True  # "The EU has made it clear to both sides that ..."
         if tok.lower_ in lex.message_subject_verbs and any(
-            c.dep_ == "nsubj" and c.lower_ in lex.message_nouns for c in tok.children
-        ):
+            c.dep_ == "nsubj" and c.lower_ in lex.message_nouns | lex.text_nouns for c in tok.children
+        ) and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].text in (":", "“", '"', "«"):
             return True  # "The comment reads: “…”": the message quotes its speaker
         lemma = lex.lemma(tok.text)
         if lemma is None:
@@ -1601,7 +1605,8 @@ class _DocumentRun:
         if lemma in lex.needs_clause and not any(c.dep_ in ("ccomp", "prt") for c in tok.children):
             return False
         if lemma in lex.media_topic_verbs and not any(c.dep_ in ("ccomp", "prt") for c in tok.children) and not any(
-            c.dep_ == "nsubj" and self.registry.has_media_term(c.lower_) for c in tok.children
+            c.dep_ == "nsubj" and (self.registry.has_media_term(c.lower_) or c.lower_ in lex.message_nouns | lex.text_nouns)
+            for c in tok.children
         ):
             return False  # "the presidents discussed trade": a meeting, not a claim; "publications discussed ..." is one
         if lemma in lex.performative_verbs and not any(
@@ -1708,10 +1713,7 @@ def _in_verb_adjunct(tok) -> bool:
         head = head.head
         if head.dep_ == "pobj" or head.pos_ == "ADP":
             continue
-        if head.pos_ in ("VERB", "AUX"):
-            return True
-        if head.dep_ != "pobj":
-            return False
+        return head.pos_ in ("VERB", "AUX")
     return False
 
 

@@ -195,12 +195,6 @@ _LEADING_DATE_RE = re.compile(
 )
 
 
-#: "Statement by Assistant to the Prosecutor General X", "Address by the Ambassador to the UN X": "to" after
-#: these titles is part of the title, not "Address to the nation".
-_NOT_TITLE_TO = "".join(f"(?<!{w})" for w in ("assistant", "adviser", "advisor", "aide", "envoy", "ambassador",
-                                              "representative", "counsellor", "counselor", "attaché"))
-
-
 def _genre_frame(line: str, lexicon: Lexicon, opening_line: bool = False) -> str | None:
     """The speaker phrase when ``line`` says the text is someone's speech: "Address by President
     X", "Statement of the Ministry of Foreign Affairs", "Address to the Nation by X", "X's address
@@ -224,10 +218,12 @@ def _genre_frame(line: str, lexicon: Lexicon, opening_line: bool = False) -> str
     if labelled:
         line = line[labelled.end() :]
     genres = "|".join(sorted((re.escape(g) for g in lexicon.speech_genres), key=len, reverse=True))
+    # "Statement by Assistant to the Prosecutor General X": "to" after such a title is part of it.
+    not_title_to = "".join(f"(?<!{re.escape(w)})" for w in sorted(lexicon.titles_with_to))
     # "Full text of the", "State-of-the-Nation", "Opening", "Joint": a few title-case or leading words.
     lead = (r"(?:(?:the\s+)?full\s+text\s+of\s+|text\s+of\s+|transcript\s+of\s+)?(?:the\s+)?"
             r"(?:(?:[A-Z][\w-]*|joint|official|televised|video|annual|opening|closing|keynote|special|new\s+year)\s+){0,3}")
-    m = re.match(rf"^\s*{lead}(?:{genres})(?:\s+(?:to|before)\s+[^:;\n]{{3,80}}?\s+by|\s+(?:on\s+behalf\s+of|of|by|from))\s+(?P<x>[^:.;\n]{{3,120}}?)(?:{_NOT_TITLE_TO}\s+to\b.*|\s+(?:at|on|regarding|concerning|in connection with|about|in|for|with)\b.*)?\s*[:.]?\s*$",
+    m = re.match(rf"^\s*{lead}(?:{genres})(?:\s+(?:to|before)\s+[^:;\n]{{3,80}}?\s+by|\s+(?:on\s+behalf\s+of|of|by|from))\s+(?P<x>[^:.;\n]{{3,120}}?)(?:{not_title_to}\s+to\b.*|\s+(?:at|on|regarding|concerning|in connection with|about|in|for|with)\b.*)?\s*[:.]?\s*$",
                  line, re.IGNORECASE)
     if m:
         return m.group("x").strip()

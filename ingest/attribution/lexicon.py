@@ -33,6 +33,8 @@ class Lexicon(BaseModel):
     performative_objects: frozenset[str] = frozenset()
     message_nouns: frozenset[str] = frozenset()
     message_subject_verbs: frozenset[str] = frozenset()
+    text_nouns: frozenset[str] = frozenset()
+    titles_with_to: frozenset[str] = frozenset()
     framing: frozenset[str] = frozenset()
     source_nouns: frozenset[str] = frozenset()
     speech_event_verbs: frozenset[str] = frozenset()

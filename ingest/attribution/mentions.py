@@ -22,6 +22,7 @@ import re
 from sourcewise.registry import Registry
 from sourcewise.types import Voice
 
+from ingest.dateline import read_dateline, strip_dateline
 from ingest.attribution.lexicon import Lexicon
 from ingest.attribution.sources import Source, from_entity
 from ingest.attribution.voice import voice_from_role
@@ -332,7 +333,7 @@ class SourceDescriber:
         # no part of the role: the role is the title words after it.
         before = _CREDIT_RE.sub("", before)
         # "TBILISI, Georgia (AP) — Georgia's President Mikhail Saakashvili": nor is the dateline.
-        before = _DATELINE_LEAD_RE.sub("", before)
+        before = strip_dateline(before)
         # "Deputy Minister of Defense of Kazakhstan Mukhamedzhan Talassov": the parser hangs the name on
         # the title's last "of"; the title it hangs from is the name's role.
         # A list may make the name a conjunct of its own title ("Zas, Deputy Minister of Defense of
@@ -360,7 +361,9 @@ class SourceDescriber:
         ):
             parts.append(re.sub(r"(?i)^(who is)\s+", "", after))
         head = name_tokens[-1]
-        if head.dep_ == "appos" and head.head.i < first:
+        dateline = read_dateline(doc.text)
+        # "TBILISI, Georgia (AP) — … Levan Kiknadze": the parser may hang the name on the dateline's city.
+        if head.dep_ == "appos" and head.head.i < first and not (dateline and head.head.idx < dateline.end):
             parts.append(doc[head.head.left_edge.i : head.head.i + 1].text)
         role = ", ".join(p for p in parts if p)
         return role or None
@@ -368,9 +371,6 @@ class SourceDescriber:
 
 #: A photo credit, "Name/AGENCY" or "AGENCY/Name", and everything before it in a caption.
 _CREDIT_RE = re.compile(r"^.*\S/\S+\s+")
-
-#: A dateline and its credit before the first words of a text ("ALMATY, Jan 7 (Reuters) -", "MOSCOW, January 6. /TASS/.").
-_DATELINE_LEAD_RE = re.compile(r"^.*(?:\([^()]{1,30}\)\s*[-–—]{1,2}|/[A-Za-z-]{2,20}/\.?)\s*")
 
 #: Endings of a people's adjective or plural ("Russian", "Chinese", "British", "Thai", "Swiss",
 #: "Kazakh", "Russians"), which never stand alone for a government as a country's name does ("Britain").

@@ -27,7 +27,8 @@ def find_quotes(text: str) -> list[Quote]:
     angle mark that never closes in its paragraph opens one quote to the paragraph's end. A
     reprinted address is one quotation over many paragraphs that do not reopen it: a paragraph that
     opens with a mark that never closes, followed by paragraphs that do not open with one, is one
-    quote up to the first closing mark that matches nothing (or the end of the text).
+    quote up to the first closing mark that matches nothing (or the end of the text); so is one that
+    a colon introduces mid-line ("The comment reads: “The baseless statement ...").
     """
     quotes: list[Quote] = []
     lines = list(re.finditer(r"[^\n]+", text))

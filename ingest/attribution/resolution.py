@@ -128,9 +128,10 @@ class DocumentNames:
         if not words:
             return None
         # "An official who asked not to be named" is someone new, never one named before.
-        # "Russia's top diplomat": a country's possessive determines the description as "the" does.
-        if (words[0] not in _DETERMINERS and words[0] not in country_words and not role_only) \
-                or words[0] in ("a", "an", "another"):
+        # "Russia's top diplomat": a country's possessive determines the description as "the" does (a bare
+        # adjective does not: "Georgian diplomat said" names someone new).
+        possessive = words[0] in country_words and words[0].endswith(("'s", "’s"))
+        if (words[0] not in _DETERMINERS and not possessive and not role_only) or words[0] in ("a", "an", "another"):
             return None
         # The head noun of the description: "the press service of the Belarusian president" is a service;
         # an office whose name holds "of" ("the head of state") is one head.

@@ -1362,7 +1362,7 @@ def test_a_statement_by_an_assistant_to_an_office_is_the_assistants(registry):
 def test_according_to_which_names_no_source(registry):
     (claim,) = claims_of("The leaders agreed on a plan, according to which the leaders of Georgia and Armenia would "
                          "restore the Kars-Gyumri railway.", registry, publisher="Example Wire")
-    assert claim.attribution.how != "according_to"
+    assert claim.attribution.how == "author"
 
 
 def test_several_media_outlets_are_unnamed_sources_and_a_weekday_is_no_part_of_a_speaker(registry):
@@ -1372,6 +1372,7 @@ def test_several_media_outlets_are_unnamed_sources_and_a_weekday_is_no_part_of_a
     (claim,) = claims_of("Georgia's president Thursday accused Zorbia of trying to destabilise the country.", registry,
                          publisher="Example Wire")
     assert "Thursday" not in claim.attribution.speaker.name
+    assert claim.attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT
 
 
 def test_a_trailing_cue_the_parser_reads_as_a_second_verb_still_names_its_speaker(registry):
@@ -1399,7 +1400,7 @@ def test_a_request_the_sentences_act_answers_is_no_claim_but_a_request_it_is_abo
     text = ("Ivo Sarn, Deputy Head of the General Prosecutor's Office, provided a summary of the work that has been "
             "conducted in line with the request of President Marek Dravnik to mitigate punishment.")
     (claim,) = claims_of(text, registry, publisher="Example Wire")
-    assert "Dravnik" not in (claim.attribution.speaker.name or "")
+    assert claim.attribution.how == "author"
     (claim,) = claims_of("One of the key requests by Marek Dravnik during the talks was that the alliance stop "
                          "expanding.", registry, publisher="Example Wire")
     assert claim.attribution.speaker.name == "Marek Dravnik"
@@ -1479,7 +1480,7 @@ def test_a_dateline_is_no_part_of_the_first_speakers_role(registry):
     (claim,) = claims_of("TBILISI, Georgia (AP) — Georgia's President Levan Kiknadze proposed Saturday that both "
                          "sides declare a ceasefire.", registry, publisher="Example Wire")
     att = claim.attribution
-    assert att.speaker.voice == Voice.FOREIGN_GOVERNMENT and "(AP)" not in (att.speaker.role or "")
+    assert att.speaker.voice == Voice.FOREIGN_GOVERNMENT and att.speaker.role == "Georgia's President"
 
 
 def test_a_countrys_top_diplomat_is_the_foreign_minister_the_text_named(registry):
