@@ -1490,19 +1490,24 @@ class _DocumentRun:
             if child.dep_ == "prep":
                 for grand in child.subtree:
                     if grand.dep_ == "pobj" and grand.head.lower_ in ("with", "to", "by"):
-                        source = self.describer.phrase(_noun_phrase(grand.doc, grand))
-                        if source is not None and source.kind == "outlet":
-                            return source.name
+                        outlet = self._outlet_named(grand)
+                        if outlet is not None:
+                            return outlet
         return None
+
+    def _outlet_named(self, noun) -> str | None:
+        """The outlet a noun's phrase names ("TASS", "the Interfax agency"), or None."""
+        source = self.describer.phrase(_noun_phrase(noun.doc, noun))
+        return source.name if source is not None and source.kind == "outlet" else None
 
     def _relay_of(self, subj) -> str | None:
         """The outlet a subject was relayed by ("Russia's defence ministry, cited by Interfax, said")."""
         for child in subj.children:
             if child.dep_ == "acl" and _is_relay(child):
                 agent = next((g for c in child.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
-                source = self.describer.phrase(_noun_phrase(agent.doc, agent)) if agent is not None else None
-                if source is not None and source.kind == "outlet":
-                    return source.name
+                outlet = self._outlet_named(agent) if agent is not None else None
+                if outlet is not None:
+                    return outlet
         return None
 
     def _conduit_in(self, fragment: str, speaker: Source) -> str | None:
