@@ -35,19 +35,20 @@ class Dateline:
 
 
 def read_dateline(text: str) -> Dateline | None:
-    """The dateline that opens ``text``, or None."""
-    m = _DATELINE_RE.search(text[:DATELINE_REACH])
-    if m is None:
-        return None
-    credit = (m.group("credit") or m.group("slashed") or "").strip()
-    city = m.group("city").strip(" ,.")
-    if not credit or not city:
-        return None
-    return Dateline(city=city, credit=credit, end=m.end())
+    """The dateline on one of the opening lines of ``text``, or None."""
+    return _dateline(_DATELINE_RE.search(text[:DATELINE_REACH]))
 
 
 def strip_dateline(text: str) -> str:
     """``text`` without a dateline that opens it ("TBILISI, Georgia (AP) — Georgia's President" ->
     "Georgia's President"); any other text unchanged."""
-    m = _DATELINE_RE.match(text)
-    return text[m.end() :] if m and (m.group("credit") or m.group("slashed")) else text
+    dateline = _dateline(_DATELINE_RE.match(text))
+    return text[dateline.end :] if dateline is not None else text
+
+
+def _dateline(m: re.Match[str] | None) -> Dateline | None:
+    if m is None:
+        return None
+    credit = (m.group("credit") or m.group("slashed") or "").strip()
+    city = m.group("city").strip(" ,.")
+    return Dateline(city=city, credit=credit, end=m.end()) if credit and city else None
