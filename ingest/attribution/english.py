@@ -236,13 +236,19 @@ class _DocumentRun:
                 or any(w.lower() in _ORG_WORDS for w in source.name.split())):
             return found
         previous = self._previous_person(self._index)
-        if (previous is None or previous.source.name is None or previous.source.kind not in ("person", "group")
-                or previous.source.voice in (Voice.UNCLASSIFIED, Voice.UNATTRIBUTED)
-                or any(w[:1].isupper() for w in previous.source.name.split())):
+        if (previous is None or previous.source.name is None or previous.source.kind not in ("person", "group", "body")
+                or previous.source.voice in (Voice.UNCLASSIFIED, Voice.UNATTRIBUTED) or previous.source.entity is not None):
             return found
-        # One person described ("a political commentator", "an analyst"), not a group ("analysts").
+        head = previous.source.name.split()[-1]
         cue = self.text[previous.cue[0] : previous.cue[1]] if previous.cue else ""
-        if not re.search(rf"(?i)\ban?\s+(?:[\w-]+\s+){{0,3}}?{re.escape(previous.source.name.split()[-1])}\b", cue):
+        # One person described ("a political commentator", "an analyst"), not a group ("analysts").
+        indefinite = previous.source.kind != "body" and not any(w[:1].isupper() for w in previous.source.name.split()) \
+            and re.search(rf"(?i)\ban?\s+(?:[\w-]+\s+){{0,3}}?{re.escape(head)}\b", cue)
+        # "…, Moscow's ambassador to Afghanistan explained on Monday. … Dmitry Zhirnov revealed …": a
+        # lead that gives the office, and the name in the next sentence.
+        office = head.islower() and head in self.registry.title_words and not head.endswith("s") \
+            and not any(w[:1].isupper() for w in previous.source.name.split()[1:])
+        if not indefinite and not office:
             return found
         described = replace(source, role=previous.source.name, voice=previous.source.voice, country=previous.source.country,
                             reason=f"introduced just before as {previous.source.name!r}: {previous.source.reason}")
@@ -423,6 +429,10 @@ class _DocumentRun:
         for turn in self.frame.turns:
             if turn.answer and interviewee is not None:
                 found = interviewee
+            elif turn.answer and turn.phrase.lower().rstrip(".") in self.lex.answer_labels:
+                # "Question: … Answer: …" where no one is named to answer: the publisher answers (an
+                # embassy's or ministry's reply to a media question).
+                found = self._outlet_as_speaker()
             else:
                 surname = turn.phrase.split(",")[0].split()[-1].lower()
                 found = by_surname.get(surname) or self._turn_source(turn.phrase, turn.question)
@@ -466,13 +476,17 @@ class _DocumentRun:
         # answered questions on ... at a regular press conference." after the page's furniture).
         first_turn = self.frame.turns[0].label_start if self.frame.turns else 0
         heading = self._before_first_turn() if first_turn else self.document.meta.title + "\n" + (self.docs[0].text if self.docs else "")
+        # "Embassy reply to a media question regarding Defence Secretary Ben Wallace's claim": a person
+        # the question is about is not the one who answers.
+        def topic(before: str) -> bool:
+            return re.search(r"(?i)\b(?:regarding|about|concerning|over|on)\b[^.\n]{0,60}$", before) is not None
         for match in self.registry.find_entities(heading):
-            if match.entity.kind == "person":
+            if match.entity.kind == "person" and not topic(heading[: match.start]):
                 return from_entity(match.entity, "the interview's subject, named in its title or opening")
         for line in heading.splitlines():
             line = _strip_dateline(line)
             for ent in _parse_phrase(line).ents if line else ():
-                if ent.label_ == "PERSON":
+                if ent.label_ == "PERSON" and not topic(line[: ent.start_char]):
                     described = self.describer.span(_noun_phrase_span(ent.doc, ent.root))
                     if described is not None:
                         return described
@@ -509,6 +523,11 @@ class _DocumentRun:
             readable = name.strip().title() if name.isupper() else name.strip()
             # "QUESTION:" names no one: a questioner at a briefing or interview is a journalist.
             generic = readable.lower().rstrip(".") in self.lex.question_labels
+            if readable.lower().rstrip(".") in self.lex.chair_labels:
+                # "MODERATOR:" on a government's or agency's own transcript: the host body's staff.
+                own = self._outlet_as_speaker()
+                return replace(own, name=readable, role=f"moderator ({own.name})", kind="person",
+                               reason=f"the moderator of a briefing {own.name} published")
             name = (self._interviewer() or "Journalist") if generic else readable
             label = phrase.partition(",")[0].strip()
             outlet = next((m.entity for m in self.registry.find_entities(label) if m.entity.kind == "outlet"), None)
@@ -954,6 +973,12 @@ class _DocumentRun:
             own = [o for o in owners if self._own_outlet(o[1]) is not o[1]]
             if own and len(own) < len(owners):
                 owners = [o for o in owners if o not in own]
+            trailing = next((o for o in owners if self._trailing_report(o[0])), None)
+            if trailing is not None and len(owners) > 1:
+                # "…, and its leadership has assured officials that …, Moscow's ambassador explained on
+                # Monday.": a reporting clause closing the sentence reports all before it, whatever
+                # verb the parser hung it on; cues before it are inside what it reports.
+                return [Part(span.start, span.end, trailing[1])]
             # Of several cues naming the same speaker, the one nearest the root governs ("the ministry,
             # cited by Interfax, said" is the ministry's, relayed by Interfax).
             owners.sort(key=lambda o: _depth(o[0]))
@@ -1081,6 +1106,16 @@ class _DocumentRun:
             )
             if subject and subject.source.kind == "person":
                 return Found(subject.source, "according_to", source.name, cue)
+        else:
+            # "According to the Foreign Ministry, President Tokayev stated: …", "According to the press
+            # service, the head of state noted that …": the body relays what the cue's subject said.
+            at = next((t for t in doc if t.idx == m.start()), None)
+            verb = at.head if at is not None else None
+            if verb is not None and verb.i != at.i and self._is_cue(verb):
+                said = self._verb_speaker(verb, doc, i)
+                if said is not None and said.source.name != source.name and said.source.voice is not Voice.UNATTRIBUTED \
+                        and said.source.kind == "person":
+                    return Found(said.source, said.how, source.name, said.cue)
         return Found(source, "according_to", None, cue)
 
     def _main_subject(self, doc, i: int, exclude: tuple[int, int], limit: int | None = None) -> Found | None:
@@ -1299,8 +1334,11 @@ class _DocumentRun:
             if subj is not None and (subj.dep_ == "expl" or (
                 subj.lower_ == "it" and verb.lower_ in ("is", "was", "'s", "’s", "seems", "remains", "be")
                 and any(c.dep_ in ("acomp", "attr") for c in verb.children)
-            )):
-                return None  # "It is important to note that ...": no one is named
+            ) or (subj.lower_ == "it" and verb is not cue_verb and cue_verb.dep_ == "xcomp" and not self._is_cue(verb))):
+                return None  # "It is important to note that ...", "It bears to remind that ...": no one is named
+            if verb is cue_verb and any(c.dep_ == "nsubjpass" and c.lower_ == "it" for c in verb.children) and any(
+                    c.dep_ == "aux" and c.lower_ in ("should", "must", "shall", "need") for c in verb.children):
+                return None  # "It should be noted that ...": the writer's own remark, no report
             if subj is not None:
                 low = subj.lower_
                 if low in self.lex.relative_pronouns:
@@ -1387,6 +1425,23 @@ class _DocumentRun:
             return None
         return None
 
+    def _trailing_report(self, verb) -> bool:
+        """Whether a cue verb heads a reporting clause set off at the end of its sentence ("…, the
+        ambassador explained on Monday."): its subject stands right after a comma, and nothing it says
+        follows it (no clause, no "that", no quote)."""
+        doc = verb.doc
+        subject = next((c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i), None)
+        if subject is None or verb.dep_ in ("ROOT", "relcl") or subject.lower_ in self.lex.relative_pronouns:
+            return False
+        start = subject.left_edge.i
+        first = next(t.i for t in verb.subtree if not t.is_punct)
+        if start == 0 or doc[start - 1].text not in (",", "—", "–") or first != start:
+            return False
+        if any(c.dep_ in ("ccomp", "xcomp", "parataxis", "advcl", "conj", "mark") or c.is_quote for c in verb.children if c.i > verb.i):
+            return False
+        rest = [t for t in doc[verb.right_edge.i + 1 :] if not t.is_punct]
+        return not rest and any(not t.is_punct for t in doc[:start - 1])
+
     def _names_before(self, doc, verb, i: int) -> Found | None:
         """The run of proper nouns right before a cue verb with no subject, after a comma."""
         k = verb.i - 1
@@ -1416,6 +1471,18 @@ class _DocumentRun:
                 and (doc[k + 1].pos_ == "PROPN" or doc[k + 1].lower_ == "the"))
         ):
             k -= 1
+        if k >= 0 and doc[k].text not in (",", "—", "–", "-") and doc[verb.i - 1].pos_ == "PROPN":
+            # "…, Russian ambassador to Sudan Andrey Chernovol told TASS": a title written in lower
+            # case before the name; the words back to the comma are the title, when they are few and
+            # only nouns, adjectives and the small words of a title.
+            j = k
+            while j >= 0 and verb.i - j <= 12 and (
+                doc[j].pos_ in ("ADJ", "NOUN", "PROPN")
+                or (doc[j].lower_ in ("of", "the", "and", "for", "to") and j + 1 < verb.i)
+            ):
+                j -= 1
+            if j >= 0 and doc[j].text == ",":
+                k = j
         while k + 1 < verb.i and doc[k + 1].lower_ in ("of", "the", "and", "for", "to"):
             k += 1
         if k == verb.i - 1 or k < 0 or doc[k].text not in (",", "—", "–", "-"):
@@ -1607,7 +1674,10 @@ class _DocumentRun:
         )
         if lemma in lex.passive_only and not passive:
             return False
-        if lemma in lex.needs_clause and not any(c.dep_ in ("ccomp", "prt") for c in tok.children):
+        # "During the meeting, Mirzoyan noted in his remarks:": a colon closing the cue's sentence
+        # stands for the clause, the words that follow it.
+        colon = tok.dep_ == "ROOT" and tok.doc.text.rstrip().endswith(":")
+        if lemma in lex.needs_clause and not colon and not any(c.dep_ in ("ccomp", "prt") for c in tok.children):
             return False
         if lemma in lex.media_topic_verbs and not any(c.dep_ in ("ccomp", "prt") for c in tok.children) and not any(
             c.dep_ == "nsubj" and (self.registry.has_media_term(c.lower_) or c.lower_ in lex.message_nouns | lex.text_nouns)
@@ -1726,7 +1796,10 @@ def _misparsed_main_verb(tok) -> bool:
     """A past-tense verb the parser hung on the sentence's subject as a participle ("The CSTO called
     on members ...": ROOT "CSTO", acl "called"): with no other verb the noun is its subject."""
     head = tok.head
-    return tok.dep_ == "acl" and tok.tag_ == "VBD" and head.dep_ == "ROOT" and head.i < tok.i \
+    # A participle reports nothing: one with a clause of its own ("…, announced on October 10 that …",
+    # tagged VBN) is the sentence's verb too.
+    finite = tok.tag_ == "VBD" or (tok.tag_ == "VBN" and any(c.dep_ == "ccomp" for c in tok.children))
+    return tok.dep_ == "acl" and finite and head.dep_ == "ROOT" and head.i < tok.i \
         and head.pos_ in ("NOUN", "PROPN")
 
 
@@ -1848,6 +1921,8 @@ def _subject_span(doc, subj, verb=None):
             start = k + 1
             break
     while end > start + 1 and doc[end - 1].dep_ == "punct":
+        if doc[end - 1].text == ")" and any(t.text == "(" for t in doc[start : end - 1]):
+            break  # "the World Health Organization (WHO) said": the bracket closes an abbreviation
         end -= 1
     # "Iran's president Thursday accused": the day the parser hung on the subject is no part of the speaker.
     while end > start + 1 and doc[end - 1].ent_type_ == "DATE" and doc[end - 2].ent_type_ != "DATE":

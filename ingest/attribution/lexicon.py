@@ -46,6 +46,7 @@ class Lexicon(BaseModel):
     min_claim_words: int = 4
     not_speaker_labels: frozenset[str] = frozenset()
     question_labels: frozenset[str] = frozenset()
+    chair_labels: frozenset[str] = frozenset()
     answer_labels: frozenset[str] = frozenset()
     speech_genres: frozenset[str] = frozenset()
     role_synonyms: dict[str, list[str]] = Field(default_factory=dict)

@@ -226,6 +226,8 @@ class SourceDescriber:
             return self.phrase(text)
         taken = [(span.start_char + m.start, span.start_char + m.end) for m in known]
         name_tokens = [t for t in self._name_tokens(span) if not any(a <= t.idx < b for a, b in taken)]
+        if all(t.is_punct for t in name_tokens):
+            name_tokens = []
         if not name_tokens or _only_modifies(span.root, name_tokens):
             return None
         name = _join(name_tokens)
@@ -281,8 +283,12 @@ class SourceDescriber:
                 if tokens and all(_NAME_TOKEN_RE.match(t.text) or t.text in "-'’" for t in tokens):
                     return tokens
             elif ent.label_ == "ORG":
-                # An organisation's name keeps its official words ("Ministry of Foreign Affairs of Uzbekistan").
+                # An organisation's name keeps its official words ("Ministry of Foreign Affairs of Uzbekistan"),
+                # not the abbreviation the tagger ran into ("the World Health Organization (WHO").
                 tokens = [t for t in ent if t.lower_ != "the"]
+                bracket = next((k for k, t in enumerate(tokens) if t.text == "("), None)
+                if bracket is not None and not any(t.text == ")" for t in tokens[bracket:]):
+                    tokens = tokens[:bracket]
                 # ... but a person's name the tagger ran on after it ("the Presidential Administration
                 # Ivan Sorin") is the person's.
                 heads = [k for k, t in enumerate(tokens) if t.lower_ in _ORG_WORDS]
@@ -329,6 +335,9 @@ class SourceDescriber:
         after = doc[last + 1 : span.end].text.strip(" ,\"“”«»‘’")
         if after.startswith(":"):
             after = ""  # "Defence Minister X: Mr President, ...": a turn label, then the words of the turn
+        # "the head of the State Committee, which also includes the border guards": the relative clause
+        # says more of the body; it is no part of the role.
+        after = re.split(r",\s+(?:which|who|whose)\b", after)[0]
         # A photo credit glued before a caption ("Aurel Obreja/AP Moldovan President Maia Sandu") is
         # no part of the role: the role is the title words after it.
         before = _CREDIT_RE.sub("", before)
@@ -351,6 +360,19 @@ class SourceDescriber:
             title = doc[top.left_edge.i : first].text.strip(" ,")
             if self.registry.has_official_term(title) or any(t.lower_ in self.registry.title_words for t in doc[top.left_edge.i : top.i + 1]):
                 before = title
+        if not self.registry.has_official_term(before) and not any(w.lower() in self.registry.title_words for w in before.split()):
+            # "welcome the Deputy Assistant Secretary of State for Cuba and Venezuela Carrie Filipetti":
+            # the parser may end the name's phrase inside its title; the title is the run of title-case
+            # words and small words right before the phrase.
+            k = span.start - 1
+            while k >= 0 and span.start - k <= 12 and (
+                (doc[k].pos_ in ("PROPN", "NOUN", "ADJ") and doc[k].text[:1].isupper())
+                or doc[k].lower_ in ("of", "for", "and", "to")
+            ):
+                k -= 1
+            run = doc[k + 1 : first].text.strip(" ,")
+            if k + 1 < span.start and self.registry.has_official_term(doc[k + 1 : span.start].text):
+                before = re.sub(r"^(?:of|for|and|to)\s+", "", run)
         parts = []
         if before and not re.fullmatch(r"(?i)(the|a|an|mr|mrs|ms|dr)\.?", before):
             parts.append(re.sub(r"(?i)^(the|a|an)\s+", "", before))

@@ -50,7 +50,9 @@ def find_quotes(text: str) -> list[Quote]:
                 first_stray = i
         stray.append(None if first_stray is None else base + first_stray)
         opens_line.append(s.lstrip()[:1] in "“«„\"")
-        if stack and stack[0][0] in "“«„":
+        # A straight mark that never closes opens a long quotation only at the paragraph's start
+        # ('"Hello. Thank you for accepting my invitation ...' after "X noted in his remarks:").
+        if stack and (stack[0][0] in "“«„" or (stack[0][0] == '"' and s[: stack[0][1]].strip() == "")):
             at = stack[0][1]
             quote = Quote(base + at, base + len(s.rstrip()), len(s[at + 1 :].split()), closed=False)
             # "The comment reads: “The baseless statement ...": a quotation a colon introduces may run

@@ -131,8 +131,16 @@ class DocumentNames:
         # "Russia's top diplomat": a country's possessive determines the description as "the" does (a bare
         # adjective does not: "Georgian diplomat said" names someone new).
         possessive = words[0] in country_words and words[0].endswith(("'s", "’s"))
-        if (words[0] not in _DETERMINERS and not possessive and not role_only) or words[0] in ("a", "an", "another"):
+        if words[0] in ("a", "an", "another"):
             return None
+        if words[0] not in _DETERMINERS and not possessive and not role_only:
+            # "Russian ambassador to Sudan earlier told TASS": a bare title is someone new, unless it
+            # repeats word for word the office, with what it is of or to, of a person named before.
+            if len(words) < 3 or not {"of", "to"} & set(words[1:-1]):
+                return None
+            exact = " ".join(words)
+            return next((ref.source for ref in reversed(self.referents) if ref.source.kind == "person"
+                         and " ".join(re.findall(r"[\w’'-]+", (ref.source.role or "").lower())) == exact), None)
         # The head noun of the description: "the press service of the Belarusian president" is a service;
         # an office whose name holds "of" ("the head of state") is one head.
         bare = " ".join(w for w in words if w not in _DETERMINERS and w not in country_words)

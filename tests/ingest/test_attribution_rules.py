@@ -1541,3 +1541,113 @@ def test_a_name_and_its_apposition_before_a_cue_the_parser_left_without_subject(
                          "failed.", registry, publisher="Example Wire")
     att = claim.attribution
     assert att.how == "reported" and att.speaker.name == "Dravnik" and att.speaker.voice == Voice.FOREIGN_GOVERNMENT
+
+
+# ------------------------------------------------------------------ the set 16 round (see docs/attribution.md)
+
+
+def test_trailing_cue_with_a_lower_case_title_before_the_name(registry):
+    # The parser reads the name as the object of the claim's verb and "told" as a second verb with no subject.
+    text = ("The participants in the Chadian conflict did not attempt to seize the Russian embassy in N'Djamena, "
+            "Russian ambassador to Chad Pavel Korin told TASS on Tuesday.")
+    (claim,) = claims_of(text, registry, country=None)
+    assert claim.attribution.speaker.name == "Pavel Korin"
+    assert claim.attribution.speaker.voice == Voice.RUSSIAN_STATE
+
+
+def test_a_bare_title_that_repeats_a_named_office_is_that_person(registry):
+    text = ("The participants in the Chadian conflict did not attempt to seize the Russian embassy in N'Djamena, "
+            "Russian ambassador to Chad Pavel Korin told TASS on Tuesday. "
+            "Russian ambassador to Chad earlier told TASS that Russia was working on the evacuation of its citizens.")
+    claims = claims_of(text, registry, country=None)
+    later = claim_at(claims, "earlier told TASS")
+    assert later.attribution.speaker.name == "Pavel Korin"
+    assert later.attribution.conduit == "TASS"
+
+
+def test_a_reporting_clause_closing_the_sentence_reports_all_of_it(registry):
+    text = ("The militia has replaced the soldiers guarding the Russian Embassy in N'Djamena, and its leadership has "
+            "assured officials that diplomats can continue their work safely, Moscow’s ambassador to Chad explained on Monday.")
+    claims = claims_of(text, registry, country=None)
+    assert len(claims) == 1
+    assert claims[0].attribution.speaker.voice == Voice.RUSSIAN_STATE
+    assert "ambassador" in claims[0].attribution.speaker.name
+
+
+def test_the_name_after_a_lead_that_gave_only_the_office_takes_the_office(registry):
+    text = ("The militia has replaced the soldiers guarding the Russian Embassy in N'Djamena, and its leadership has "
+            "assured officials that diplomats can continue their work safely, Moscow’s ambassador to Chad explained on Monday.\n"
+            "Speaking to TV channel Zorb 24, Pavel Korin revealed that everything is continuing as usual for the embassy.")
+    claims = claims_of(text, registry, country=None)
+    named = claim_at(claims, "Pavel Korin revealed")
+    assert named.attribution.speaker.name == "Pavel Korin"
+    assert named.attribution.speaker.voice == Voice.RUSSIAN_STATE
+
+
+def test_an_abbreviation_in_brackets_is_no_part_of_the_name(registry):
+    claims = claims_of("Meanwhile, the World Health Organization (WHO) said that 420 people have been killed. "
+                       "The Committee for Lasting Peace (CLP) said that 42 people had died.", registry, country=None)
+    who = claim_at(claims, "420 people")
+    assert who.attribution.speaker.name == "World Health Organization"
+    assert who.attribution.speaker.voice == Voice.INDEPENDENT  # a UN agency (registry)
+    assert claim_at(claims, "42 people").attribution.speaker.name == "Committee for Lasting Peace"
+
+
+def test_a_state_committee_of_a_country_is_its_government(registry):
+    (claim,) = claims_of("Oskar Temirov, the head of Kyrgyzstan’s State Committee for National Security, announced that "
+                         "the border would be closed.", registry, country=None)
+    assert claim.attribution.speaker.name == "Oskar Temirov"
+    assert claim.attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT
+
+
+def test_a_colon_closing_the_cue_opens_an_unclosed_quotation_over_the_paragraphs_after_it(registry):
+    text = ("On November 17, Foreign Minister of Armenia Arvo Tamm received the heads of diplomatic missions. "
+            "During the meeting, Arvo Tamm noted in his remarks:\n\n"
+            "\"Hello. Thank you for accepting my invitation to this urgent meeting.\n\n"
+            "The purpose of our meeting is to present the details of the attack on our border.\n\n"
+            "The other side withdrew its equipment through negotiations.")
+    claims = claims_of(text, registry, country=None, publisher="Ministry of Foreign Affairs of Armenia",
+                       outlet_voice=Voice.FOREIGN_GOVERNMENT)
+    for words in ("Thank you for accepting", "The purpose of our meeting", "withdrew its equipment"):
+        claim = claim_at(claims, words)
+        assert claim.attribution.speaker.name == "Arvo Tamm", words
+        assert claim.attribution.how == "quote"
+
+
+def test_a_briefing_moderator_speaks_for_the_body_that_publishes_the_transcript(registry):
+    text = ("MODERATOR:  Hello, everyone, and welcome to this telephonic briefing. Today we are pleased to welcome the "
+            "Deputy Assistant Secretary of State for Chad and Niger Jane Roe, who will brief us.\n\n"
+            "MS ROE:  Thank you very much. This was a really critical week for Chad.")
+    claims = claims_of(text, registry, country=None, publisher="U.S. Department of State",
+                       url="https://www.state.gov/briefings/chad", outlet_voice=None)
+    moderator = claim_at(claims, "welcome to this telephonic briefing")
+    assert moderator.attribution.how == "transcript"
+    assert moderator.attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT
+    assert moderator.attribution.speaker.name == "Moderator"
+    briefer = claim_at(claims, "really critical week")
+    assert briefer.attribution.speaker.name == "Jane Roe"
+    assert briefer.attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT  # a State Department office, on its site
+
+
+def test_an_answer_to_a_media_question_about_someone_is_the_publishers(registry):
+    text = ("Embassy reply to a media question regarding Defence Secretary Tom Ashby’s claim against Russia\n\n"
+            "Question: How would you comment on the recent statements by Tom Ashby?\n\n"
+            "Answer: We have repeatedly urged officials to refrain from insulting rhetoric.\n\n"
+            "It seems Secretary Ashby has forgotten the events of the recent past.")
+    claims = claims_of(text, registry, country=None, publisher="Embassy of the Russian Federation to Chad",
+                       outlet_voice=Voice.RUSSIAN_STATE)
+    for words in ("We have repeatedly urged", "has forgotten the events"):
+        claim = claim_at(claims, words)
+        assert claim.attribution.speaker.voice == Voice.RUSSIAN_STATE, words
+        assert claim.attribution.speaker.name == "Embassy of the Russian Federation to Chad", words
+
+
+def test_a_participle_with_a_clause_of_its_own_is_the_sentences_cue(registry):
+    # The parser hangs "announced" on the name as a participle (VBN) after the long apposition.
+    (claim,) = claims_of("Oskar Temirov, the head of Kyrgyzstan’s State Committee for National Security, which also includes "
+                         "the border guard service, announced on October 10 that that an agreement on the border would see "
+                         "Kyrgyzstan receive more land.", registry, country=None)
+    assert claim.attribution.speaker.name == "Oskar Temirov"
+    assert claim.attribution.speaker.role.startswith("the head of Kyrgyzstan’s State Committee")
+    assert "which" not in claim.attribution.speaker.role
+    assert claim.attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT
