@@ -1651,3 +1651,29 @@ def test_a_participle_with_a_clause_of_its_own_is_the_sentences_cue(registry):
     assert claim.attribution.speaker.role.startswith("the head of Kyrgyzstan’s State Committee")
     assert "which" not in claim.attribution.speaker.role
     assert claim.attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT
+
+
+def test_according_to_a_body_what_its_head_said_is_the_heads_relayed_by_the_body(registry):
+    text = ("Kazakhstan’s Foreign Ministry has called in the ambassador of Zembla. "
+            "In particular, according to the Foreign Ministry, President Tokayev stated: «Our stance should proceed from "
+            "the need to ensure the security of our country.»")
+    claims = claims_of(text, registry, publisher="Kazinform", outlet_voice=Voice.KAZAKH_GOVERNMENT)
+    claim = claim_at(claims, "Our stance should proceed")
+    assert claim.attribution.speaker.name == "Kassym-Jomart Tokayev"
+    assert claim.attribution.conduit is not None and "Foreign Ministry" in claim.attribution.conduit
+
+
+def test_impersonal_remarks_of_the_writer_name_no_speaker(registry):
+    text = ("Minister Ivo Tamm said the talks had failed. It bears to remind that the border was closed in May. "
+            "It should be noted that the road stayed open.")
+    claims = claims_of(text, registry, publisher="Zembla Daily", outlet_voice=Voice.INDEPENDENT)
+    for words in ("border was closed in May", "the road stayed open"):
+        claim = claim_at(claims, words)
+        assert claim.attribution.how == "author", words
+        assert claim.attribution.speaker.voice == Voice.INDEPENDENT, words
+
+
+def test_mass_media_reporting_what_someone_urged_is_unattributed(registry):
+    (claim,) = claims_of("Earlier mass media reported that a member of the British Parliament urged the government to "
+                         "look at sanctions.", registry)
+    assert claim.attribution.speaker.voice == Voice.UNATTRIBUTED
