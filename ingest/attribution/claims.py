@@ -103,9 +103,17 @@ def _reported_by_other(tok, verbs: dict[int, Any]) -> bool:
         c.dep_ == "nsubj" and c.lower_ == "who" for c in tok.children
     ):
         return False
+    # "Kyiv denied carrying out the attack, which Russia said amounted to an attempt on the president's
+    # life": a relative clause whose own subject speaks is that speaker's claim about the thing.
+    if tok.dep_ == "relcl" and tok.head.pos_ in ("NOUN", "PROPN") and any(
+        c.dep_ == "nsubj" and c.pos_ in ("PROPN", "NOUN") for c in tok.children
+    ) and any(t.lower_ in ("which", "that") and t.i < tok.i for t in _before_verb(tok)):
+        return False
     # "X has said the pullout takes ten days, though Y said it may take seven": a concession with a
     # speaker of its own sets Y beside X; it is not part of what X says.
-    if any(c.dep_ == "mark" and c.lower_ in _CONCESSIVE for c in tok.children) and any(
+    # "Russia has warned against intervention, after regional bloc Ecowas said it would assemble a force":
+    # so does a clause of what happened before, with its own speaker.
+    if any(c.dep_ == "mark" and c.lower_ in _CONCESSIVE | {"after"} for c in tok.children) and any(
             c.dep_ == "nsubj" for c in tok.children):
         return False
     node = tok
@@ -120,6 +128,11 @@ def _reported_by_other(tok, verbs: dict[int, Any]) -> bool:
 
 
 _CONCESSIVE = frozenset({"though", "although", "whereas", "while"})
+
+
+def _before_verb(tok):
+    """The words of the clause a verb heads, before the verb (where its relative pronoun stands)."""
+    return [t for t in tok.subtree if t.i < tok.i]
 
 
 def _covers_main_clause(doc, verb) -> bool:

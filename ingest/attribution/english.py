@@ -1799,7 +1799,10 @@ def _misparsed_main_verb(tok) -> bool:
     # A participle reports nothing: one with a clause of its own ("…, announced on October 10 that …",
     # tagged VBN) is the sentence's verb too.
     finite = tok.tag_ == "VBD" or (tok.tag_ == "VBN" and any(c.dep_ == "ccomp" for c in tok.children))
-    return tok.dep_ == "acl" and finite and head.dep_ == "ROOT" and head.i < tok.i \
+    # The noun may be the sentence's root, or the subject the parser gave a verb of the reported clause
+    # ("Tashiev, ..., announced that ... the reservoir would become ...": "Tashiev" subject of "become").
+    rooted = head.dep_ == "ROOT" or (tok.tag_ == "VBN" and head.dep_ == "nsubj" and head.head.i > tok.i)
+    return tok.dep_ == "acl" and finite and rooted and head.i < tok.i \
         and head.pos_ in ("NOUN", "PROPN")
 
 
@@ -1924,6 +1927,10 @@ def _subject_span(doc, subj, verb=None):
         if doc[end - 1].text == ")" and any(t.text == "(" for t in doc[start : end - 1]):
             break  # "the World Health Organization (WHO) said": the bracket closes an abbreviation
         end -= 1
+    # "And in May Kyiv denied": nor is a month the parser joined to the front of the subject.
+    while end > start + 1 and doc[start].ent_type_ == "DATE" and doc[start + 1].ent_type_ != "DATE" \
+            and doc[start].dep_ == "compound":
+        start += 1
     # "Iran's president Thursday accused": the day the parser hung on the subject is no part of the speaker.
     while end > start + 1 and doc[end - 1].ent_type_ == "DATE" and doc[end - 2].ent_type_ != "DATE":
         end -= 1

@@ -1677,3 +1677,45 @@ def test_mass_media_reporting_what_someone_urged_is_unattributed(registry):
     (claim,) = claims_of("Earlier mass media reported that a member of the British Parliament urged the government to "
                          "look at sanctions.", registry)
     assert claim.attribution.speaker.voice == Voice.UNATTRIBUTED
+
+
+def test_a_month_joined_to_the_subject_is_no_part_of_it(registry):
+    claims = claims_of("And in May Kyiv denied carrying out a drone attack on the Kremlin.", registry, country=None)
+    assert claims[0].attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT  # Kyiv for Ukraine's government
+
+
+def test_a_relative_clause_with_its_own_speaker_is_that_speakers_claim(registry):
+    text = ("And in May Kyiv denied carrying out a drone attack on the Kremlin, which Russia said amounted to an "
+            "attempt on the president's life.")
+    claims = claims_of(text, registry, country=None)
+    assert claim_at(claims, "Kyiv denied").attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT
+    russia = claim_at(claims, "amounted to an attempt")
+    assert russia.attribution.speaker.voice == Voice.RUSSIAN_STATE
+    assert russia.text.startswith("which Russia said")
+
+
+def test_an_after_clause_with_its_own_speaker_is_that_speakers_claim(registry):
+    claims = claims_of("Russia has warned West African countries against military intervention in Niger, after regional "
+                       "bloc Ecowas said it would assemble a standby force.", registry, country=None)
+    assert claim_at(claims, "Russia has warned").attribution.speaker.voice == Voice.RUSSIAN_STATE
+    bloc = claim_at(claims, "assemble a standby force")
+    assert bloc.attribution.speaker.name == "ECOWAS"
+    assert bloc.attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT  # a bloc of governments (registry)
+
+
+def test_announcing_a_government_or_a_removal_is_an_act(registry):
+    claims = claims_of("On September 7, the Zorb Liberation Front announced an interim government. General Ivo Kask announced the removal of "
+                       "President Ivo Tamm. The ministry of Chad announced that 40 people had died.", registry, country=None)
+    for words in ("interim government", "the removal of"):
+        assert claim_at(claims, words).attribution.how == "author", words
+    assert claim_at(claims, "40 people had died").attribution.how == "reported"
+
+
+def test_a_participle_misread_under_a_later_verbs_subject_is_still_the_cue(registry):
+    text = ("Oskar Temirov, the head of Kyrgyzstan’s State Committee for National Security, which also includes the border "
+            "guard service, announced on October 10 that that an agreement in negotiations with Uzbekistan on the border "
+            "demarcation would see Kyrgyzstan receive more than 18,000 hectares of land added to the Osh and Jalal-Abad "
+            "Provinces, but as part of concessions the Kempirabad reservoir would become part of Uzbek territory.")
+    (claim,) = claims_of(text, registry, country=None)
+    assert claim.attribution.speaker.name == "Oskar Temirov"
+    assert claim.attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT
