@@ -324,9 +324,10 @@ class _DocumentRun:
                 continue
             # "Foreign Secretary X said:" closing its paragraph (a press release): the statement is the
             # paragraphs that follow, up to a heading ("Further information") or another's claim.
-            runs_on = re.match(r"[^.!?\n\"“”«»]{0,80}:[ \t]*(?:\n|$)", self.text[found.cue[1] :]) is not None
+            runs_on = re.match(r"[^.!?\n\"“”«»]{0,240}:[ \t]*(?:\n|$)", self.text[found.cue[1] :]) is not None
             if not runs_on and not re.match(r"[^.!?\n\"“”«»]{0,80}:\s+\S", self.text[found.cue[1] : span.end]):
                 continue
+            extended = 0
             for j in range(i + 1, len(self.spans)):
                 if self.spans[j].paragraph != span.paragraph and (not runs_on or self._heading(j)):
                     break
@@ -334,6 +335,11 @@ class _DocumentRun:
                 if not self._uncued(j) or self._framed(self.spans[j].start):
                     break
                 self.results[j] = [Part(p.start, p.end, replace(found, how="carry_over")) for p in following]
+                extended += 1
+            if runs_on and extended and len(parts) == 1 and self.text[span.start : span.end].rstrip().endswith(":"):
+                # "X provided the following summary:" / "X noted in his remarks:": the lead says who speaks
+                # and is the writer's; the claim is the speech that follows it.
+                self.results[i] = [Part(parts[0].start, parts[0].end, None)]
 
     def _uncued(self, j: int) -> bool:
         """Whether no cue, quote or carry-over has given sentence ``j`` a speaker yet."""
@@ -1640,6 +1646,8 @@ class _DocumentRun:
         if tok.lower_ in lex.speech_event_verbs and any(
             c.dep_ == "dobj" and c.lower_ in lex.speech_event_nouns for c in tok.children
         ):
+            if tok.lower_ in lex.speech_event_needs_colon and not tok.doc.text.rstrip().endswith(":"):
+                return False  # "provided a summary of the work": a topic, not what was said
             # "will hold a video conference to discuss ...": an announced event carries no claim yet.
             return not any(c.dep_ == "aux" and c.lower_ in ("will", "to", "'ll", "would") for c in tok.children)
         if self._message_frame(tok) is not None:

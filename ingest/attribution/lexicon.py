@@ -39,6 +39,7 @@ class Lexicon(BaseModel):
     source_nouns: frozenset[str] = frozenset()
     speech_event_verbs: frozenset[str] = frozenset()
     speech_event_nouns: frozenset[str] = frozenset()
+    speech_event_needs_colon: frozenset[str] = frozenset()
     cancelling_heads: frozenset[str] = frozenset()
     person_pronouns: frozenset[str] = frozenset()
     group_pronouns: frozenset[str] = frozenset()

@@ -283,6 +283,11 @@ class SourceDescriber:
                 if tokens and all(_NAME_TOKEN_RE.match(t.text) or t.text in "-'’" for t in tokens):
                     return tokens
             elif ent.label_ == "ORG":
+                if not (ent.start <= head.i < ent.end) and head.pos_ == "PROPN" and not head.ent_type_ \
+                        and not self._is_title_or_country(head):
+                    # "Yeldos Kilimzhanov, Deputy Head of 1st Service of ...": the tagger missed the name at
+                    # the phrase's head and took words of the title for an organisation.
+                    continue
                 # An organisation's name keeps its official words ("Ministry of Foreign Affairs of Uzbekistan"),
                 # not the abbreviation the tagger ran into ("the World Health Organization (WHO").
                 tokens = [t for t in ent if t.lower_ != "the"]

@@ -18,6 +18,8 @@ from sourcewise.registry import name_key, offices_held
 from sourcewise.types import Voice
 
 _DETERMINERS = ("the", "this", "that", "these", "those", "its", "his", "her", "their")
+#: Adjectives that say who supports someone ("Russian-backed", "Western-allied"), not what they are.
+_SPONSOR_RE = re.compile(r"-(?:backed|allied|supported|friendly|leaning|aligned|installed|sponsored)$")
 #: Description heads that may name a body or person the document already named.
 
 
@@ -155,7 +157,9 @@ class DocumentNames:
             return None
         heads = [head, *synonyms[head]]
         pattern = re.compile(r"\b(?:" + "|".join(re.escape(h) for h in heads) + ")")
-        content = {w for w in head_words if w not in _DETERMINERS and len(w) > 2 and w not in country_words}
+        # "the Russian-backed president": who backs someone describes them; it is not a word of their office.
+        content = {w for w in head_words if w not in _DETERMINERS and len(w) > 2 and w not in country_words
+                   and not _SPONSOR_RE.search(w)}
         best, best_score = None, -1
         for ref in reversed(self.referents):
             s = ref.source

@@ -1719,3 +1719,25 @@ def test_a_participle_misread_under_a_later_verbs_subject_is_still_the_cue(regis
     (claim,) = claims_of(text, registry, country=None)
     assert claim.attribution.speaker.name == "Oskar Temirov"
     assert claim.attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT
+
+
+def test_a_summary_provided_under_a_long_colon_lead_is_the_officials(registry):
+    text = ("Oskar Temirov, Deputy Head of 1st Service of the General Prosecutor's Office, provided the following summary "
+            "of the work that has been conducted in line with the request of the President to mitigate punishment in the "
+            "absence of aggravating circumstances:\n\n"
+            "As of today, the courts have reviewed 9,257 administrative cases related to the January events.\n\n"
+            "He noted that 63 persons are still under arrest.")
+    claims = claims_of(text, registry, publisher="Ministry of Foreign Affairs of the Republic of Kazakhstan",
+                       url="https://www.gov.kz/memleket/entities/mfa/press/news/details/1", outlet_voice=None)
+    for words in ("the courts have reviewed", "63 persons are still under arrest"):
+        claim = claim_at(claims, words)
+        assert claim.attribution.speaker.name == "Oskar Temirov", words
+        assert claim.attribution.speaker.voice == Voice.KAZAKH_GOVERNMENT, words
+
+
+def test_who_backs_an_official_does_not_hide_the_office(registry):
+    text = ("Kazakh President Kassym-Jomart Tokayev met the troops. Protests swept the country, and the Russian-backed "
+            "president said he had ordered his troops to shoot to kill.")
+    claims = claims_of(text, registry, publisher="Example Wire")
+    claim = claim_at(claims, "shoot to kill")
+    assert claim.attribution.speaker.name == "Kassym-Jomart Tokayev"
