@@ -18,6 +18,8 @@ from sourcewise.registry import name_key, offices_held
 from sourcewise.types import Voice
 
 _DETERMINERS = ("the", "this", "that", "these", "those", "its", "his", "her", "their")
+#: Words that make an office one its holder no longer holds, or held first ("former president").
+_PAST_TITLE = frozenset({"former", "ex", "ex-", "first", "late", "outgoing"})
 #: Adjectives that say who supports someone ("Russian-backed", "Western-allied"), not what they are.
 _SPONSOR_RE = re.compile(r"-(?:backed|allied|supported|friendly|leaning|aligned|installed|sponsored)$")
 #: Description heads that may name a body or person the document already named.
@@ -169,6 +171,8 @@ class DocumentNames:
             held = ([o.title.lower() for o in offices_held(s.entity, published)]
                     if published and s.entity is not None and s.entity.offices else None)
             if held is not None:
+                # "the president" is not the "former" or "first president" the registry also lists.
+                held = [t for t in held if t.split()[0] not in _PAST_TITLE or t.split()[0] in words]
                 own = " ".join(held)
             if not pattern.search(own):
                 continue

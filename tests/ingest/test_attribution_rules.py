@@ -1741,3 +1741,11 @@ def test_who_backs_an_official_does_not_hide_the_office(registry):
     claims = claims_of(text, registry, publisher="Example Wire")
     claim = claim_at(claims, "shoot to kill")
     assert claim.attribution.speaker.name == "Kassym-Jomart Tokayev"
+
+
+def test_the_president_is_not_the_one_the_registry_lists_as_former_or_first_president(registry):
+    text = ("Security forces reclaimed the streets of the main city on Friday, and the Russian-backed president said he "
+            "had ordered his troops to shoot to kill.\n\nPresident Kassym-Jomart Tokayev said foreign-trained terrorists "
+            "were responsible.\n\nNursultan Nazarbayev turned over the presidency three years ago.")
+    claims = claims_of(text, registry, publisher="Example Wire")
+    assert claim_at(claims, "shoot to kill").attribution.speaker.name == "Kassym-Jomart Tokayev"
