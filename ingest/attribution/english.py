@@ -294,6 +294,8 @@ class _DocumentRun:
             found = parts[-1].found
             if not _cued_report(found):
                 continue
+            if found.source.kind == "group" and (found.source.name or "").islower():
+                continue  # "…, witnesses said.": unnamed people vouch for what they saw, not for the paragraph
             before_cue = self.text[span.start : found.cue[0]].rstrip()
             # The cue trails what it reports: "..., said X." / "..., X pointed out." (its verb comes after
             # the clause it reports), not "It is important to note that since ..., X reported to ...".
