@@ -66,6 +66,12 @@ _BACKWARD_RE = re.compile(
     r"^(?:This|That|It|These words|Such statements?)\s+(?:was|were|is|has been|had been)\s+(?:stated|said|announced|reported|noted|"
     r"emphasi[sz]ed|stressed|declared|written|underlined|pointed out|voiced|expressed)\b",
 )
+#: "Volfovich made the statement at a meeting ...", "Peskov made the remarks on a conference call": a pointer
+#: back to the words before it, by a definite "the statement", "the remarks".
+_BACKWARD_EVENT_RE = re.compile(
+    r"^[^.;:“”\"]{0,160}?\b(?:made|delivered|gave)\s+(?:the|these|those|this|his|her|their)\s+(?:statement|statements|"
+    r"remarks|comments?)\b(?!\s+(?:that|on|about)\b)"
+)
 _FIRST_PERSON_RE = re.compile(r"\b(I|my|me|I’m|I'm)\b")
 #: How many sentences back "The statement emphasised ..." finds the speaker whose statement it is: a
 #: report may set out where and when it was adopted first.
@@ -264,7 +270,8 @@ class _DocumentRun:
             parts = self.results[i]
             if not parts or len(parts) != 1 or parts[0].found is None:
                 continue
-            if not _BACKWARD_RE.match(self.text[span.start : span.end]):
+            sentence = self.text[span.start : span.end]
+            if not _BACKWARD_RE.match(sentence) and not _BACKWARD_EVENT_RE.match(sentence):
                 continue
             found = parts[0].found
             if found.source.voice is Voice.UNATTRIBUTED:
@@ -423,7 +430,14 @@ class _DocumentRun:
                     self.names.observe(source, ent.text, i)
             for match in self.registry.find_entities(doc.text):
                 if match.entity.kind == "person":
-                    self.names.observe(from_entity(match.entity, "registry"), match.alias, i)
+                    source = self.names.observe(from_entity(match.entity, "registry"), match.alias, i)
+                    # "Prime Minister Dmitry Medvedev holds meeting ...": the title the text gives them.
+                    title = re.search(r"((?:[A-Z][\w-]*\s+){1,4})$", doc.text[: match.start])
+                    words = title.group(1).split() if title else []
+                    while words and words[0].lower() not in self.registry.title_words:
+                        words = words[1:]
+                    if words and all(w.lower() in self.registry.title_words for w in words):
+                        self.names.titled(source, " ".join(words))
         # "He says he sees external interference" opening a text whose headline names Lukashenka.
         for match in self.registry.find_entities(self.document.meta.title):
             if match.entity.kind == "person":
@@ -869,6 +883,9 @@ class _DocumentRun:
         after = fragment[cue_at.end() :].strip(" ,.–—-")
         after = re.sub(r"^(out|that)\b", "", after).strip()
         after = re.split(r"(?i),?\s+\b(?:when|after|while|as|in an?|during|adding|noting|who|which)\b", after)[0]
+        # "…,” the Prime Minister said, speaking about Russia’s accession to the WTO": what the speaker was
+        # speaking about is no speaker.
+        after = re.split(r"(?i),?\s*\b(?:speaking|referring|commenting|talking|answering|responding|replying)\b", after)[0].strip(" ,")
         sentence_text = self.text[self.spans[sentence].start : self.spans[sentence].end]
         lead = len(fragment) - len(fragment.lstrip(" ,.–—-"))
         for phrase in (before, after):

@@ -88,6 +88,17 @@ def detect_frame(
                 # The headline line that says whose text follows is the publisher's, not the speaker's.
                 line_end = text.find("\n", cue + len(meta.title))
                 frame.body_start = len(text) if line_end < 0 else line_end
+            else:
+                # "Below is the transcript of the address provided by the Prime Minister's Office:": the
+                # publisher's own lines introduce the text; the speaker's words begin after them.
+                genres = "|".join(re.escape(g) for g in sorted({*lexicon.speech_genres, "transcript", "text"}, key=len, reverse=True))
+                for k, paragraph in enumerate(re.finditer(r"[^\n]+", text)):
+                    if k > 6:
+                        break
+                    line = paragraph.group(0).strip()
+                    if line.endswith(":") and re.search(rf"(?i)\b(?:{genres})\b", line):
+                        frame.body_start = paragraph.end()
+                        break
         else:
             # "Full text of the address of the Head of State:" as an opening line of the body, or a heading
             # further down that says whose text follows ("The Speech of the President Ilham Aliyev" after

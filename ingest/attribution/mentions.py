@@ -300,6 +300,15 @@ class SourceDescriber:
                 tail = tokens[heads[-1] + 1 :] if heads else []
                 if len(tail) >= 2 and all(_NAME_TOKEN_RE.match(t.text) and not self._is_title_or_country(t) for t in tail):
                     return tail
+                # "State Secretary of the Security Council of Belarus Aleksandr Volfovich": the body's
+                # country comes between; the proper nouns that end the phrase, at its head, are the name.
+                end = len(tokens)
+                while end > 0 and _NAME_TOKEN_RE.match(tokens[end - 1].text) and tokens[end - 1].pos_ == "PROPN" \
+                        and not self._is_title_or_country(tokens[end - 1]) and tokens[end - 1].lower_ not in _ORG_WORDS:
+                    end -= 1
+                tail = tokens[end:]
+                if heads and len(tail) >= 2 and end > heads[-1] + 1 and (head in tail or self._is_title_or_country(head)):
+                    return tail
                 if not heads:
                     # A person the tagger took for an organisation, with the place before the name
                     # ("Chargé d'Affaires in Astana Pavel Kirov"): the place is no part of the name.

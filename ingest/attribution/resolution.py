@@ -34,6 +34,7 @@ class Referent:
     first_seen: int = 0
     last_spoke: int | None = None  # sentence index of its latest claim (-1: the headline)
     mentions: list[int] = field(default_factory=list)  # sentence indexes where the text names it
+    titles: set[str] = field(default_factory=set)  # titles the text itself gave ("Prime Minister" Dmitry Medvedev)
 
     @property
     def surname_key(self) -> str | None:
@@ -61,6 +62,14 @@ class DocumentNames:
             return merged
         self.referents.append(Referent(source, {surface.lower()}, sentence, mentions=[sentence]))
         return source
+
+    def titled(self, source: Source, title: str) -> None:
+        """The text has put ``title`` before a name it gave ``source`` (a headline's "Prime Minister Dmitry
+        Medvedev" in 2012): later descriptions by that title refer to them, whatever office the registry
+        gives them today."""
+        ref = self._same(source, source.name or "")
+        if ref is not None:
+            ref.titles.add(title.lower())
 
     def describe(self, source: Source, described: Source) -> None:
         """The text has said who ``source`` is: later mentions of them carry ``described``."""
@@ -165,15 +174,17 @@ class DocumentNames:
         best, best_score = None, -1
         for ref in reversed(self.referents):
             s = ref.source
-            text = f"{s.name or ''} {s.role or ''}".lower()
+            text = f"{s.name or ''} {s.role or ''} {' '.join(sorted(ref.titles))}".lower()
             # A person is what their role's head says: the former head of a committee is no committee.
             own = re.split(r"\b(?:of|at|to|for|in)\b", (s.role or "").lower())[0] if s.kind == "person" else text
+            if ref.titles:
+                own = f"{own} {' '.join(sorted(ref.titles))}"
             held = ([o.title.lower() for o in offices_held(s.entity, published)]
                     if published and s.entity is not None and s.entity.offices else None)
             if held is not None:
                 # "the president" is not the "former" or "first president" the registry also lists.
                 held = [t for t in held if t.split()[0] not in _PAST_TITLE or t.split()[0] in words]
-                own = " ".join(held)
+                own = " ".join([*held, *sorted(ref.titles)])  # and what the text calls them
             if not pattern.search(own):
                 continue
             if country_names and (s.country not in country_names):

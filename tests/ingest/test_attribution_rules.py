@@ -1763,3 +1763,53 @@ def test_unnamed_witnesses_closing_a_paragraph_vouch_only_for_their_own_sentence
     assert claim_at(claims, "roads in the centre").attribution.how == "author"
     witnesses = claim_at(claims, "rushing toward")
     assert witnesses.attribution.speaker.voice == Voice.INDEPENDENT
+
+
+def test_a_name_the_tagger_ran_into_a_bodys_name_is_still_the_persons(registry):
+    text = ("State Secretary of the Security Council of Belarus Aleksandr Volkov made the statement at a meeting. "
+            "The president closely monitors the situation, Aleksandr Volkov noted.")
+    claims = claims_of(text, registry, country=None, publisher="BelTA", outlet_voice=None)
+    later = claim_at(claims, "closely monitors")
+    assert later.attribution.speaker.name == "Aleksandr Volkov"
+    assert later.attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT
+
+
+def test_made_the_statement_points_back_to_the_words_before_it(registry):
+    text = ("The West has already set Slavonic nations at odds with each other. "
+            "Aleksandr Volkov, State Secretary of the Security Council of Belarus, made the statement during a meeting "
+            "at a potash plant on 13 October.")
+    claims = claims_of(text, registry, country=None, publisher="BelTA", outlet_voice=None)
+    pointed = claim_at(claims, "set Slavonic nations").attribution.speaker
+    assert pointed.name.endswith("Volkov") and pointed.voice == Voice.FOREIGN_GOVERNMENT
+    assert claim_at(claims, "made the statement").attribution.how == "author"
+
+
+def test_a_former_official_commenting_speaks_for_no_government(registry):
+    claims = claims_of("The riots show the signs of a colour revolution, former Canadian diplomat Paul Arnett told Sputnik. "
+                       "Former CIA officer Larry Jonas said the plan had failed.", registry, publisher="Sputnik",
+                       outlet_voice=None, country=None)
+    for words in ("colour revolution", "plan had failed"):
+        assert claim_at(claims, words).attribution.speaker.voice == Voice.INDEPENDENT, words
+
+
+def test_what_the_speaker_was_speaking_about_is_no_speaker(registry):
+    text = ("Prime Minister Dmitry Medvedev holds meeting with the leaders of the party\n\n"
+            "“I am confident that this will allow us to make more effective use of our advantages,” the Prime Minister "
+            "said, speaking about Russia’s accession to the World Trade Organisation.")
+    claims = claims_of(text, registry, country=None, publisher="Government of the Russian Federation",
+                       url="http://government.ru/en/news/1", outlet_voice=None)
+    quote = claim_at(claims, "more effective use")
+    assert quote.attribution.speaker.name == "Dmitry Medvedev"  # the title the text gives him, in whatever year
+    assert quote.attribution.speaker.voice == Voice.RUSSIAN_STATE
+
+
+def test_a_line_introducing_a_transcript_is_the_publishers(registry):
+    text = ("YEREVAN, DECEMBER 19, ARMENPRESS. As Armenia began a three-day national mourning period, Prime Minister "
+            "Nikol Pashinyan addressed the nation Saturday morning.\n\n"
+            "Below is the transcript of the address provided by the Prime Minister’s Office:\n\n"
+            "“Dear people,\n\nToday marks 40 days since the cessation of large-scale hostilities.")
+    claims = claims_of(text, registry, country=None, publisher="Armenpress", outlet_voice=None,
+                       title="Prime Minister Nikol Pashinyan's address to the nation")
+    assert claim_at(claims, "Below is the transcript").attribution.how == "author"
+    assert claim_at(claims, "addressed the nation").attribution.how == "author"
+    assert claim_at(claims, "Today marks 40 days").attribution.speaker.name == "Nikol Pashinyan"
