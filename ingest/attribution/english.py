@@ -998,6 +998,13 @@ class _DocumentRun:
             own = [o for o in owners if self._own_outlet(o[1]) is not o[1]]
             if own and len(own) < len(owners):
                 owners = [o for o in owners if o not in own]
+            if len(owners) == 1 and owners[0][0].lower_ == "citing" and owners[0][0].dep_ == "advcl" \
+                    and not self._is_cue(owners[0][0].head) and all(t.is_punct for t in doc[owners[0][0].right_edge.i + 1 :]):
+                # "Belarusian authorities have blocked several outlets, citing the spread of 'extremist
+                # materials'": the act is the writer's report; the grounds cited are the subject's claim.
+                cut = span.start + owners[0][0].left_edge.idx
+                if cut > span.start:
+                    return [Part(span.start, cut, None), Part(cut, span.end, owners[0][1])]
             trailing = next((o for o in owners if self._trailing_report(o[0])), None)
             if trailing is not None and len(owners) > 1:
                 # "…, and its leadership has assured officials that …, Moscow's ambassador explained on

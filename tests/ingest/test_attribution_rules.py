@@ -1813,3 +1813,24 @@ def test_a_line_introducing_a_transcript_is_the_publishers(registry):
     assert claim_at(claims, "Below is the transcript").attribution.how == "author"
     assert claim_at(claims, "addressed the nation").attribution.how == "author"
     assert claim_at(claims, "Today marks 40 days").attribution.speaker.name == "Nikol Pashinyan"
+
+
+def test_admitting_a_member_is_no_admission(registry):
+    (claim,) = claims_of("On April 18, the United States vetoed a draft resolution on admitting Zembla as a full member "
+                         "of the United Nations.", registry, publisher="TASS", outlet_voice=None, country=None)
+    assert claim.attribution.how == "author"
+    assert claim.attribution.speaker.voice == Voice.RUSSIAN_STATE
+
+
+def test_it_never_refers_back_to_two_bodies(registry):
+    text = ("The move followed “referendums” that the Ukrainian government and the West have dismissed as illegitimate. "
+            "It would demand that Moscow withdraw immediately.")
+    claims = claims_of(text, registry, publisher="Example Wire", country=None)
+    assert claim_at(claims, "would demand").attribution.how == "author"
+
+
+def test_the_grounds_an_act_cites_are_the_actors_claim_the_act_the_writers(registry):
+    (act, grounds) = claims_of("Belarusian authorities have blocked several independent media outlets, citing the spread "
+                               "of “extremist materials.”", registry, publisher="Example Watch", country=None)
+    assert act.attribution.how == "author" and act.text.endswith("outlets")
+    assert grounds.text.startswith("citing") and grounds.attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT
