@@ -1331,6 +1331,25 @@ class _DocumentRun:
         return None
 
     def _verb_speaker(self, verb, doc, i: int) -> Found | None:
+        """The speaker of a cue verb: subject, passive agent or relative-clause antecedent; one who speaks
+        "on behalf of" a body the text names, and whom nothing else classifies, has the body's voice."""
+        found = self._verb_speaker_of(verb, doc, i)
+        if found is None or found.source.voice is not Voice.UNCLASSIFIED:
+            return found
+        behalf = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "on"
+                       and any(g.lower_ == "behalf" for g in c.children)), None)
+        pobj = next((t for t in behalf.subtree if t.dep_ == "pobj" and t.head.lower_ == "of"), None) if behalf else None
+        if pobj is None:
+            return found
+        body = self._phrase_source(_noun_phrase(doc, pobj), doc.text)
+        if body is None or body.voice in (Voice.UNCLASSIFIED, Voice.UNATTRIBUTED):
+            return found
+        source = replace(found.source, voice=body.voice, country=body.country,
+                         role=found.source.role or f"on behalf of {body.name}",
+                         reason=f"speaks on behalf of {body.name}: {body.reason}")
+        return replace(found, source=source)
+
+    def _verb_speaker_of(self, verb, doc, i: int) -> Found | None:
         """The speaker of a cue verb: subject, passive agent or relative-clause antecedent."""
         subject = self._message_frame(verb)
         if subject is not None:

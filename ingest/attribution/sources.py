@@ -31,8 +31,8 @@ class Source:
 
     def could_be(self, pronoun: str) -> bool:
         """Whether "he" or "she" can refer to this person (the registry's gender, else the name's form)."""
-        if pronoun in ("it", "its") and self.kind != "person" and re.search(r"\s(?:and|&)\s", self.name or ""):
-            return False  # "the Ukrainian government and the West" are "they", never "it"
+        if pronoun in ("it", "its") and (self.kind == "person" or re.search(r"\s(?:and|&)\s", self.name or "")):
+            return False  # a person is never "it"; "the Ukrainian government and the West" are "they"
         if pronoun not in ("he", "she", "him", "her", "his"):
             return True
         gender = self.gender or _guess_gender(self.name) or _gender_of_role(" ".join(filter(None, [self.name, self.role])))

@@ -1834,3 +1834,16 @@ def test_the_grounds_an_act_cites_are_the_actors_claim_the_act_the_writers(regis
                                "of “extremist materials.”", registry, publisher="Example Watch", country=None)
     assert act.attribution.how == "author" and act.text.endswith("outlets")
     assert grounds.text.startswith("citing") and grounds.attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT
+
+
+def test_one_who_speaks_on_behalf_of_a_body_has_its_voice(registry):
+    (claim,) = claims_of("On behalf of the Organization of Turkic Countries, Omer Kaya congratulated the people of "
+                         "Kazakhstan on the election.", registry, publisher="Kazinform", outlet_voice=None)
+    assert claim.attribution.speaker.name == "Omer Kaya"
+    assert claim.attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT  # a body of governments (registry)
+
+
+def test_it_never_refers_back_to_a_person(registry):
+    claims = claims_of("Russia's envoy Ivan Dorov said the vote was a farce. It would demand that Moscow withdraw "
+                       "immediately.", registry, publisher="Example Wire", country=None)
+    assert claim_at(claims, "would demand").attribution.how == "author"
