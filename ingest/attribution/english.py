@@ -427,6 +427,7 @@ class _DocumentRun:
                 np = _noun_phrase_span(doc, ent.root.head if ent.root.dep_ == "appos" else ent.root)
                 source = self.describer.span(np)
                 if source is not None and source.kind == "person":
+                    source = self._of_possessor(self._as_ngo_staff(source, np.text), i)
                     self.names.observe(source, ent.text, i)
             for match in self.registry.find_entities(doc.text):
                 if match.entity.kind == "person":
@@ -482,6 +483,11 @@ class _DocumentRun:
         titled = any(w in self.registry.title_words for w in words)
         named = [w for w in words if w not in self.registry.title_words and self.registry.country(w) is None]
         if titled and named:
+            return True
+        # "Secretary General:" in an interview that introduced "The Secretary General of the CSTO,
+        # Stanislav Zas": a bare title the text gives someone elsewhere, not as a label, is that person.
+        if titled and not named and len(words) <= 4 and re.search(
+                rf"(?i)\b{re.escape(label.strip())}\b(?!\s*:)", self.text):
             return True
         readable = label.title() if label.isupper() else label
         return any(ent.label_ == "PERSON" for ent in load_nlp()(readable).ents)
@@ -627,6 +633,43 @@ class _DocumentRun:
             for n in names
         )
 
+    def _of_possessor(self, described: Source, sentence: int) -> Source:
+        """"Mirziyoyev wished a speedy recovery, his spokesman, Sherzod Asadov, said": an office given as
+        "his"/"her" is of the person just named, whose country and voice it takes (not the document's)."""
+        m = re.match(r"(?i)(his|her)\s", described.role or "")
+        if described.kind != "person" or described.entity is not None or m is None:
+            return described
+        owner = self.names.last_mentioned(sentence + 1, pronoun="he" if m.group(1).lower() == "his" else "she", within=2)
+        if owner is None or owner.name == described.name or owner.voice in (Voice.UNCLASSIFIED, Voice.UNATTRIBUTED) \
+                or not owner.country:
+            return described
+        return replace(described, voice=owner.voice, country=owner.country,
+                       reason=f"'{m.group(1).lower()}' office of {owner.name}: {owner.reason}")
+
+    def _as_ngo_staff(self, described: Source, phrase: str) -> Source:
+        """"…,” said Daniel Calingaert, acting president." on Freedom House's own page: an NGO's release
+        names its own staff by a bare title; the office is the NGO's, not a country's."""
+        if not self._staff_of_ngo_publisher(described, phrase):
+            return described
+        own = self._outlet_as_speaker()
+        return replace(described, voice=own.voice, country=None,
+                       reason=f"a bare title on the page of {own.name}, an NGO: its own staff")
+
+    def _staff_of_ngo_publisher(self, described: Source, phrase: str) -> bool:
+        """Whether a person the text names with a title alone ("acting president", "Regional Director,
+        Eastern Europe and Central Asia") stands on an NGO's own page (the registry's role for the
+        publisher says NGO), with no country, body or registry entry of their own."""
+        entity = self.document.outlet_entity
+        if entity is None or entity.voice is not Voice.INDEPENDENT or not re.search(r"\bNGO\b", entity.role or ""):
+            return False
+        if described.kind != "person" or described.entity is not None or not described.role:
+            return False
+        role = described.role
+        if self.registry.find_countries(role) or self.registry.find_countries(phrase) or self.registry.find_entities(role):
+            return False
+        # "director at Human Rights Watch", "head of the Zorb Foundation": the role names its own body.
+        return not re.search(r"\b(?:of|at|for|with|from)\s+(?:the\s+)?[A-Z]", role)
+
     def _outlet_as_speaker(self) -> Source:
         return Source(name=self.document.outlet_name, role=self.author.role, voice=self.author.voice,
                       kind="outlet", reason="the publisher's own statement")
@@ -675,6 +718,8 @@ class _DocumentRun:
                 described = replace(described, voice=own.voice, role=role,
                                     reason=f"the text places them at the publisher, {own.name}")
             if described is not None and described.name:
+                described = self._as_ngo_staff(described, phrase)
+                described = self._of_possessor(described, self._index)
                 return self.names.observe(described, described.name, self._index)
         countries = {c.country for _, _, c in self.registry.find_countries(phrase)}
         role_only = all(

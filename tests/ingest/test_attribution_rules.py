@@ -1847,3 +1847,48 @@ def test_it_never_refers_back_to_a_person(registry):
     claims = claims_of("Russia's envoy Ivan Dorov said the vote was a farce. It would demand that Moscow withdraw "
                        "immediately.", registry, publisher="Example Wire", country=None)
     assert claim_at(claims, "would demand").attribution.how == "author"
+
+
+def test_a_bare_title_label_is_the_person_the_text_gave_that_title(registry):
+    text = ("The Secretary General of the Collective Security Treaty Organization (CSTO), Ivan Dorov, told Sputnik in an "
+            "interview on Thursday how the mission will operate.\n"
+            "Sputnik: On what basis are the forces being brought in?\n"
+            "Secretary General: The grounds for sending the forces are Articles 2 and 4 of the treaty. "
+            "This is what served as the basis for the decision.\n"
+            "Sputnik: How long will they stay?\n"
+            "Secretary General: We expect that the period will be short.")
+    claims = claims_of(text, registry, publisher="Sputnik", outlet_voice=None, country=None)
+    for words in ("Articles 2 and 4", "served as the basis", "period will be short"):
+        claim = claim_at(claims, words)
+        assert claim.attribution.how == "transcript", words
+        assert claim.attribution.speaker.name == "Ivan Dorov", words
+        assert claim.attribution.speaker.voice == Voice.CSTO, words
+    assert claim_at(claims, "How long will they stay").attribution.speaker.voice == Voice.RUSSIAN_STATE
+
+
+def test_an_ngo_names_its_own_staff_by_a_bare_title(registry):
+    text = ("In response to President Ilham Aliyev criticizing Freedom House for its reports, the organisation issued "
+            "the following statement:\n\n"
+            "“President Aliyev is the person most responsible for the country’s record,” said Daniel Carrow, acting "
+            "president.")
+    claims = claims_of(text, registry, publisher="Freedom House", url="https://freedomhouse.org/article/x",
+                       outlet_voice=None, country="Azerbaijan")
+    claim = claim_at(claims, "most responsible")
+    assert claim.attribution.speaker.name == "Daniel Carrow"
+    assert claim.attribution.speaker.voice == Voice.INDEPENDENT  # Freedom House's own officer, no government's
+
+
+def test_his_spokesman_is_of_the_person_just_named(registry):
+    text = ("Uzbek President Shavkat Mirziyoyev expressed condolences to the Kazakh people. Mirziyoyev wished a speedy "
+            "recovery to the injured, his spokesman, Temur Alimov, said.")
+    claims = claims_of(text, registry, publisher="Example Review", country="Kazakhstan")
+    claim = claim_at(claims, "speedy recovery")
+    assert claim.attribution.speaker.name == "Temur Alimov"
+    assert claim.attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT  # Uzbekistan's, not the document's Kazakhstan
+
+
+def test_remarked_is_a_cue_and_karabakh_authorities_a_government(registry):
+    claims = claims_of("Sergei Lavrov remarked that the West was well aware of the risks. Nagorno-Karabakh authorities "
+                       "say food and fuel are running out.", registry, publisher="Example Wire", country=None)
+    assert claim_at(claims, "well aware").attribution.speaker.voice == Voice.RUSSIAN_STATE
+    assert claim_at(claims, "running out").attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT
