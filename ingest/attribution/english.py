@@ -1003,7 +1003,13 @@ class _DocumentRun:
         whole = [Part(span.start, span.end, None)]
         if framed is not None:
             # Inside a turn or an address the speaker's own words are theirs; a claim they report
-            # names its own speaker ("So Tokayev here is saying that ...").
+            # names its own speaker ("So Tokayev here is saying that ...", "According to the official
+            # comments by officers of the Investigative Committee, …" in a rights group's statement).
+            m = _ACCORDING_RE.search(sentence)
+            found = self._according_to(m, sentence, doc, i) if m else None
+            if found is not None and found.source.name != framed.source.name and found.source.kind != "outlet" \
+                    and found.source.voice not in (Voice.UNATTRIBUTED, Voice.UNCLASSIFIED):
+                return [Part(span.start, span.end, found)]
             return self._framed_parts(i, framed) or whole
         m = _ACCORDING_RE.search(sentence) or _IN_WORDS_RE.search(sentence)
         if m:

@@ -228,6 +228,9 @@ class SourceDescriber:
         name_tokens = [t for t in self._name_tokens(span) if not any(a <= t.idx < b for a, b in taken)]
         if all(t.is_punct for t in name_tokens):
             name_tokens = []
+        # "Nagorno-Karabakh authorities": a country's name the tokenizer split at its hyphen is no one's name.
+        if name_tokens and self.registry.country(_span_text(name_tokens)) is not None:
+            return None
         if not name_tokens or _only_modifies(span.root, name_tokens):
             return None
         name = _join(name_tokens)
@@ -428,6 +431,11 @@ def _only_modifies(root, name_tokens) -> bool:
     of_phrases = [c for c in root.children if c.dep_ == "prep" and c.lower_ == "of"]
     return bool(of_phrases) and all(any(t in c.subtree for c in of_phrases) for t in name_tokens) \
         and not any(t.dep_ == "appos" for t in name_tokens)
+
+
+def _span_text(tokens) -> str:
+    """The text the tokens span, as written (hyphens without spaces)."""
+    return tokens[0].doc[tokens[0].i : tokens[-1].i + 1].text
 
 
 def _join(tokens) -> str:

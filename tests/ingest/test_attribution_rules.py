@@ -1892,3 +1892,29 @@ def test_remarked_is_a_cue_and_karabakh_authorities_a_government(registry):
                        "say food and fuel are running out.", registry, publisher="Example Wire", country=None)
     assert claim_at(claims, "well aware").attribution.speaker.voice == Voice.RUSSIAN_STATE
     assert claim_at(claims, "running out").attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT
+
+
+def test_state_owned_media_of_no_named_country_are_the_documents_countrys(registry):
+    (author, media) = claims_of("Earlier, similar charges were used against activists, while the government-owned media "
+                                "accused the group of involvement in terrorism.", registry, publisher="Example Watch",
+                                country="Belarus")
+    assert media.attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT  # Belarus's state media
+    assert author.attribution.how == "author"
+
+
+def test_a_hyphenated_country_name_is_no_persons_name(registry):
+    (claim,) = claims_of("Nagorno-Karabakh authorities say food, medicine and fuel are running short in the enclave.",
+                         registry, publisher="Example Wire", country="Russia")
+    assert claim.attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT
+
+
+def test_according_to_another_source_inside_a_statement_is_that_sources(registry):
+    text = ("Statement by the Board of the Zorb Rights Centre\n\n"
+            "The Board of the Zorb Rights Centre notes the following.\n\n"
+            "According to the official comments by officers of the Investigative Committee of Belarus, the centre "
+            "provides funding to protest activities.")
+    claims = claims_of(text, registry, publisher="Zorb Rights Centre", country="Belarus",
+                       title="Statement by the Board of the Zorb Rights Centre")
+    claim = claim_at(claims, "provides funding")
+    assert claim.attribution.how == "according_to"
+    assert claim.attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT
