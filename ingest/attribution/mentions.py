@@ -428,7 +428,7 @@ def _only_modifies(root, name_tokens) -> bool:
     Ivan Sorin"): the speaker is the noun, not the name."""
     if root.pos_ != "NOUN" or any(t.i == root.i for t in name_tokens):
         return False
-    of_phrases = [c for c in root.children if c.dep_ == "prep" and c.lower_ == "of"]
+    of_phrases = [c for c in root.children if c.dep_ == "prep" and c.lower_ in ("of", "in", "from")]
     return bool(of_phrases) and all(any(t in c.subtree for c in of_phrases) for t in name_tokens) \
         and not any(t.dep_ == "appos" for t in name_tokens)
 

@@ -1918,3 +1918,10 @@ def test_according_to_another_source_inside_a_statement_is_that_sources(registry
     claim = claim_at(claims, "provides funding")
     assert claim.attribution.how == "according_to"
     assert claim.attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT
+
+
+def test_residents_in_a_town_are_the_residents_not_the_town(registry):
+    (claim,) = claims_of("Residents in Uman told reporters there were no military objectives nearby.", registry,
+                         publisher="Example Watch", country=None)
+    assert claim.attribution.speaker.name == "Residents in Uman"
+    assert claim.attribution.speaker.voice == Voice.INDEPENDENT
