@@ -30,7 +30,8 @@ class Source:
     gender: str | None = None
 
     def could_be(self, pronoun: str) -> bool:
-        """Whether "he" or "she" can refer to this person (the registry's gender, else the name's form)."""
+        """Whether a pronoun can refer to this source: "he" or "she" by the registry's gender, else the
+        name's form; "it" never to a person, nor to two bodies named together."""
         if pronoun in ("it", "its") and (self.kind == "person" or re.search(r"\s(?:and|&)\s", self.name or "")):
             return False  # a person is never "it"; "the Ukrainian government and the West" are "they"
         if pronoun not in ("he", "she", "him", "her", "his"):
