@@ -160,21 +160,24 @@ class Retriever:
             return self.store.nearest_ids(kind, vector, k)
         where = where_filter(filters.voices, filters.publishers, filters.doc_ids, filters.corpora, kind=kind)
         if not filters.speakers and self.lexical.ready:
-            passing: list[tuple[str, float]] = []
             # Over-fetch in proportion to how narrow the filter is (three times what should pass),
-            # not always the maximum: every id Chroma sends costs its CPU.
+            # not always the maximum: every id Chroma sends costs its CPU. A question whose neighbours
+            # are mostly of other voices ("Wasn't the intervention simply an occupation?" asked of
+            # Russian state sources) gets one more, full over-fetch before the scan of every record.
             share = self.lexical.share(lexical_where)
-            fetch = min(OVERFETCH, max(4 * k, math.ceil(3 * k / max(share, 1e-6))))
-            for item_id, score in self.store.nearest_ids(kind, vector, fetch):
-                doc_id = item_id.partition("@")[0]
-                ok = (self.lexical.passes(item_id, lexical_where) if kind == "passages"
-                      else self.lexical.document_passes(doc_id, lexical_where))
-                if ok:
-                    passing.append((item_id, score))
-                    if len(passing) == k:
-                        break
-            if len(passing) >= min(k, OVERFETCH_ENOUGH):
-                return passing
+            first = min(OVERFETCH, max(4 * k, math.ceil(3 * k / max(share, 1e-6))))
+            for fetch in dict.fromkeys((first, OVERFETCH)):
+                passing: list[tuple[str, float]] = []
+                for item_id, score in self.store.nearest_ids(kind, vector, fetch):
+                    doc_id = item_id.partition("@")[0]
+                    ok = (self.lexical.passes(item_id, lexical_where) if kind == "passages"
+                          else self.lexical.document_passes(doc_id, lexical_where))
+                    if ok:
+                        passing.append((item_id, score))
+                        if len(passing) == k:
+                            break
+                if len(passing) >= min(k, OVERFETCH_ENOUGH):
+                    return passing
         return self.store.nearest_ids(kind, vector, k, where)
 
 
