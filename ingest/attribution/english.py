@@ -427,7 +427,7 @@ class _DocumentRun:
                 np = _noun_phrase_span(doc, ent.root.head if ent.root.dep_ == "appos" else ent.root)
                 source = self.describer.span(np)
                 if source is not None and source.kind == "person":
-                    source = self._of_possessor(self._as_ngo_staff(source, np.text), i)
+                    source = self._placed(source, np.text, i)
                     self.names.observe(source, ent.text, i)
             for match in self.registry.find_entities(doc.text):
                 if match.entity.kind == "person":
@@ -633,6 +633,12 @@ class _DocumentRun:
             for n in names
         )
 
+    def _placed(self, described: Source, phrase: str, sentence: int) -> Source:
+        """A person the text names with a role, placed where the page puts them: an NGO's own staff, or
+        the office of the person "his"/"her" refers to (both where names are first observed and where a
+        cue's speaker is resolved)."""
+        return self._of_possessor(self._as_ngo_staff(described, phrase), sentence)
+
     def _of_possessor(self, described: Source, sentence: int) -> Source:
         """"Mirziyoyev wished a speedy recovery, his spokesman, Sherzod Asadov, said": an office given as
         "his"/"her" is of the person just named, whose country and voice it takes (not the document's)."""
@@ -718,8 +724,7 @@ class _DocumentRun:
                 described = replace(described, voice=own.voice, role=role,
                                     reason=f"the text places them at the publisher, {own.name}")
             if described is not None and described.name:
-                described = self._as_ngo_staff(described, phrase)
-                described = self._of_possessor(described, self._index)
+                described = self._placed(described, phrase, self._index)
                 return self.names.observe(described, described.name, self._index)
         countries = {c.country for _, _, c in self.registry.find_countries(phrase)}
         role_only = all(

@@ -174,17 +174,16 @@ class DocumentNames:
         best, best_score = None, -1
         for ref in reversed(self.referents):
             s = ref.source
-            text = f"{s.name or ''} {s.role or ''} {' '.join(sorted(ref.titles))}".lower()
+            titles = " ".join(sorted(ref.titles))  # what the text itself calls them
+            text = f"{s.name or ''} {s.role or ''} {titles}".lower()
             # A person is what their role's head says: the former head of a committee is no committee.
             own = re.split(r"\b(?:of|at|to|for|in)\b", (s.role or "").lower())[0] if s.kind == "person" else text
-            if ref.titles:
-                own = f"{own} {' '.join(sorted(ref.titles))}"
             held = ([o.title.lower() for o in offices_held(s.entity, published)]
                     if published and s.entity is not None and s.entity.offices else None)
             if held is not None:
                 # "the president" is not the "former" or "first president" the registry also lists.
-                held = [t for t in held if t.split()[0] not in _PAST_TITLE or t.split()[0] in words]
-                own = " ".join([*held, *sorted(ref.titles)])  # and what the text calls them
+                own = " ".join(t for t in held if t.split()[0] not in _PAST_TITLE or t.split()[0] in words)
+            own = f"{own} {titles}"
             if not pattern.search(own):
                 continue
             if country_names and (s.country not in country_names):
