@@ -34,7 +34,19 @@ from sourcewise.types import Speaker, Voice
 
 logger = logging.getLogger(__name__)
 #: "AFP (via France 24)", "Reuters via Yahoo News": a wire's text on another outlet's page.
-_VIA_RE = re.compile(r"^(?P<source>[^()]+?)\s*(?:\(\s*via\s+(?P<host>[^)]+)\)|\s+via\s+(?P<host2>.+))\s*$", re.IGNORECASE)
+#: "a representative of the General Prosecutor's Office", "the spokesperson for the ministry": a person
+#: speaking for the body the phrase ends on.
+_MEMBER_OF_RE = re.compile(
+    r"^(?i:(?:the |a |an )?(?:senior |official |press |deputy )?(?:representatives?|spokes(?:man|woman|person|people|men|women)|"
+    r"members?|staff(?:ers?)?|employees?)\s+(?:of|for|from)\s+)(?P<body>(?:the\s+)?[A-Z].+)$"
+)
+#: "AFP (via Asharq Al-Awsat)", "Reuters (reprinted by Business Recorder)", "Xinhua (reprinted on the People's
+#: Daily app)": a known outlet's text on a host's page.
+_VIA_RE = re.compile(
+    r"^(?P<source>[^()]+?)\s*(?:\(\s*(?:via|(?:reprinted|republished|reposted|carried)\s+(?:by|on|in)|repost\s+on)\s+(?P<host>[^)]+)\)"
+    r"|\s+via\s+(?P<host2>.+))\s*$",
+    re.IGNORECASE,
+)
 
 BUILTIN_REGISTRY = DATA_DIR / "registry.yaml"
 STATE_MEDIA_MATRIX = DATA_DIR / "state_media" / "State_Media_Matrix.csv"
@@ -446,6 +458,19 @@ class Registry:
             return None
         matches = self.find_entities(phrase)
         countries = self.find_countries(phrase)
+        # "a representative of the General Prosecutor's Office", "a spokesperson for the ministry": someone
+        # speaking for a body the phrase names, with its voice.
+        member = _MEMBER_OF_RE.match(phrase)
+        if member and not matches and not countries:
+            body = self.resolve(member.group("body"), context_country=context_country, published=published)
+            if body is not None and body.speaker.voice not in (Voice.UNATTRIBUTED, Voice.UNCLASSIFIED) \
+                    and (body.entity is None or body.entity.kind != "person"):
+                return Resolution(
+                    Speaker(name=_tidy(phrase), role=f"for {body.speaker.name}", voice=body.speaker.voice),
+                    None,
+                    f"someone speaking for {body.speaker.name}: {body.reason}",
+                    body.country,
+                )
         # "a Kremlin critic", "an opponent of Lukashenko": the name is whom they oppose.
         if matches and re.search(r"(?i)\b(critics?|opponents?)\b", phrase):
             found = self._match_descriptor(phrase, self._descriptors, None, countries)
@@ -466,6 +491,12 @@ class Registry:
                     entity,
                     f"registry: {best.alias!r} names {entity.name} ({_entity_source(entity)})",
                 )
+            # "former CIA officer and State Department official X": who once worked for a body does not
+            # speak for it now; the descriptors say what they are.
+            if re.search(r"(?i)\b(former|ex-|retired)\s", phrase[: best.start]):
+                found = self._match_descriptor(phrase, self._descriptors, context_country, countries)
+                if found is not None:
+                    return found
             # "Kremlin spokesman", "a TASS correspondent": a person speaking for the body or outlet.
             holder = self.office_holder(phrase, countries, context_country, published)
             if holder is not None:

@@ -238,6 +238,9 @@ def _genre_frame(line: str, lexicon: Lexicon, opening_line: bool = False) -> str
                  line, re.IGNORECASE)
     if m:
         return m.group("x").strip()
+    # "J/GCJ Ambassador-at-Large X's Remarks": an office's code before the title (as a photo credit
+    # before a caption) is no part of the speaker.
+    line = re.sub(r"^\s*[A-Z]{1,5}/[A-Z/]{1,10}\s+(?=[A-Z])", "", line)
     m = re.match(rf"^\s*(?P<x>[A-Z][^:.;\n]{{2,80}}?)(?:'s|’s)\s+(?:(?:[A-Z][\w-]*|of|the)\s+){{0,4}}(?i:{genres})\b(?:\s+and\s+(?i:{genres})\b)?(?:\s+(?:to|at|on|regarding|concerning|in connection with|about|in|for|following|after|during)\b.*)?\s*[:.]?\s*$",
                  line)
     if m is None:

@@ -261,10 +261,12 @@ class SourceDescriber:
 
     def _role_country(self, span, role: str | None) -> str | None:
         """The country an office with no known country is taken to be of; None where the text puts
-        it in a nation or place the registry does not know ("Peruvian Defence Minister Ana Lopez"):
+        it in a nation or place the registry does not know ("Orvanian Defence Minister Ana Lopez"):
         its voice is then not known, not the document's country's."""
-        for ent in span.ents:
-            if ent.label_ in ("NORP", "GPE") and role and ent.text in role and not self.registry.find_countries(ent.text):
+        # (the whole sentence's entities: a role may run before the parsed phrase, "Zorbian defence
+        # minister and army chief X")
+        for ent in span.doc.ents:
+            if ent.end <= span.end and ent.label_ in ("NORP", "GPE") and role and ent.text in role and not self.registry.find_countries(ent.text):
                 return None
         return self._office_country(role)
 
@@ -373,7 +375,16 @@ class SourceDescriber:
                 top = top.head
             else:
                 break
-        if top is not name_tokens[-1] and top.left_edge.i < span.start:
+        # "Deputy Prime Minister and Foreign Minister X", "former CIA officer and State Department official
+        # X": two titles joined by "and" are both the name's; the parser makes the name a conjunct of the
+        # first, so the role runs from the first title to the name (and "former" covers both).
+        if top is name_tokens[-1] and top.dep_ == "conj" and top.head.i < first and top.head.pos_ in ("NOUN", "PROPN") \
+                and top.head.lower_ in self.registry.title_words \
+                and [t.lower_ for t in doc[top.head.i + 1 : first] if t.dep_ == "cc"] == ["and"] \
+                and not any(t.is_punct for t in doc[top.head.i + 1 : first]) \
+                and any(t.lower_ in self.registry.title_words for t in doc[top.head.i + 2 : first]):
+            before = doc[top.head.left_edge.i : first].text.strip(" ,")
+        elif top is not name_tokens[-1] and top.left_edge.i < span.start:
             title = doc[top.left_edge.i : first].text.strip(" ,")
             if self.registry.has_official_term(title) or any(t.lower_ in self.registry.title_words for t in doc[top.left_edge.i : top.i + 1]):
                 before = title

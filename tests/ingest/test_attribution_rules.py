@@ -745,7 +745,7 @@ def test_an_office_of_two_countries_in_its_own_sentence_lends_neither(registry):
 
 
 def test_an_office_of_a_nation_the_registry_does_not_know_is_unclassified_not_the_documents(registry):
-    (claim,) = claims_of("Paraguayan Defence Minister Ana Lopez said the troops would stay.", registry)
+    (claim,) = claims_of("Orvanian Defence Minister Ana Lopez said the troops would stay.", registry)
     assert claim.attribution.speaker.name == "Ana Lopez"
     assert claim.attribution.speaker.voice == Voice.UNCLASSIFIED  # not Kazakhstan's government
 
@@ -981,7 +981,8 @@ def test_a_lone_first_name_with_an_apposition_is_a_named_source_and_she_continue
                        "\"We saw the deaths,\" she said.", registry)
     for words in ("she was stunned", "We saw the deaths"):
         speaker = claim_at(claims, words).attribution.speaker
-        assert speaker.name == "Saule" and speaker.voice == Voice.UNCLASSIFIED  # never the author's own
+        # never the author's own; an ordinary worker speaks for herself (the labellers' guide: ordinary witnesses)
+        assert speaker.name == "Saule" and speaker.voice == Voice.INDEPENDENT
 
 
 def test_a_statement_still_to_come_is_no_claim(registry):
@@ -1925,3 +1926,82 @@ def test_residents_in_a_town_are_the_residents_not_the_town(registry):
                          publisher="Example Watch", country=None)
     assert claim.attribution.speaker.name == "Residents in Uman"
     assert claim.attribution.speaker.voice == Voice.INDEPENDENT
+
+
+# ---------------------------------------------------------------------------- round 21 (sets 16-20)
+
+
+def test_two_titles_joined_by_and_are_both_the_names_role(registry):
+    (claim,) = claims_of("Zorbian defence minister and army chief Tom Vell said the talks had failed.", registry)
+    speaker = claim.attribution.speaker
+    assert speaker.name == "Tom Vell"
+    assert "defence minister" in speaker.role and "army chief" in speaker.role
+    assert speaker.voice == Voice.UNCLASSIFIED  # a Zorbian office, not the document's country's army chief
+    (claim,) = claims_of("Defence Minister and Deputy Prime Minister Tom Vell said the talks had failed.", registry)
+    assert claim.attribution.speaker.role.startswith("Defence Minister and")
+
+
+def test_former_covers_both_coordinated_titles(registry):
+    text = ("Earlier, former Orvan intelligence officer and US Department of State official Larry Pell explained "
+            "that the region had changed.")
+    (claim,) = claims_of(text, registry, publisher="Sputnik", outlet_voice=None)
+    assert claim.attribution.speaker.name == "Larry Pell"
+    assert claim.attribution.speaker.voice == Voice.INDEPENDENT  # once the State Department's; a commentator now
+
+
+def test_a_statement_after_a_colon_lead_keeps_its_we_sentences(registry):
+    text = ("Foreign Secretary statement on the harbour\n"
+            "Foreign Secretary Anna Vell yesterday said:\n"
+            "The people of Zorbia face a deepening crisis.\n"
+            "The recent elections were neither free nor fair.\n"
+            "We continue to urge all parties to protect civilians.\n"
+            "Today and always, we stand in solidarity with the people of Zorbia.")
+    claims = claims_of(text, registry, publisher="Gov Wire Digest", country=None)
+    for words in ("deepening crisis", "We continue to urge", "we stand in solidarity"):
+        assert claim_at(claims, words).attribution.speaker.name == "Anna Vell", words
+
+
+def test_an_office_code_before_a_title_frame_is_no_part_of_the_speaker(registry):
+    text = "Good afternoon. It is an honor to be with you all today. We commemorate the victims."
+    claims = claims_of(text, registry, publisher="U.S. Department of State", url="https://www.state.gov/remarks-x/",
+                       title="J/GCJ Ambassador-at-Large Anna Vell's Remarks for Remembrance Day", outlet_voice=None,
+                       country=None, author="Anna Vell")
+    speaker = claim_at(claims, "We commemorate").attribution.speaker
+    assert "Vell" in speaker.name and "GCJ" not in speaker.name
+    assert speaker.voice == Voice.FOREIGN_GOVERNMENT  # an ambassador-at-large on the State Department's site
+
+
+def test_people_named_by_an_ordinary_occupation_are_independent(registry):
+    text = ("Saule, a 58-year-old construction worker who took part in the rally, said the police had fired. "
+            "“We are not worried,” teacher Arno Pell told the agency.")
+    claims = claims_of(text, registry)
+    assert claim_at(claims, "police had fired").attribution.speaker.voice == Voice.INDEPENDENT
+    assert claim_at(claims, "not worried").attribution.speaker.voice == Voice.INDEPENDENT
+    (claim,) = claims_of("Arno Pell, an employee of the Interior Ministry, said the office had closed.", registry)
+    assert claim.attribution.speaker.voice == Voice.KAZAKH_GOVERNMENT  # an employee of a state body is not a private person
+
+
+def test_according_to_after_a_quote_inside_a_sentence_names_its_source(registry):
+    text = ("President Anton Rebrov will take part in the session on the “situation in Zorbia and measures to "
+            "normalize it,” according to Kremlin spokesman Dmitry Peskov.")
+    (claim,) = claims_of(text, registry)
+    assert claim.attribution.speaker.name == "Dmitry Peskov"
+    assert claim.attribution.speaker.voice == Voice.RUSSIAN_STATE
+
+
+def test_a_representative_of_an_unnamed_countrys_body_speaks_for_it(registry):
+    text = "The representative of the General Prosecutor’s Office reported that all of the detainees had lawyers."
+    (claim,) = claims_of(text, registry, publisher="Kazinform", outlet_voice=None)
+    assert claim.attribution.speaker.voice == Voice.KAZAKH_GOVERNMENT
+    (claim,) = claims_of("A representative of the Zorbian Trade Office said the talks had failed.", registry)
+    assert claim.attribution.speaker.voice == Voice.UNCLASSIFIED  # a body of no country the registry knows
+
+
+@pytest.mark.parametrize("sentence", [
+    "Ivorian President Alassane Ouattara said the troops were ready.",
+    "Hamas described its operation as a response to the blockade.",
+    "Uruguayan Foreign Minister Ana Pell said the vote was fair.",
+])
+def test_every_state_and_de_facto_authority_is_a_governments_voice(registry, sentence):
+    (claim,) = claims_of(sentence, registry, publisher="TASS", outlet_voice=None)
+    assert claim.attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT

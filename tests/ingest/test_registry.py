@@ -133,7 +133,7 @@ def test_a_publisher_named_by_a_common_word_is_the_known_outlet_only_on_its_doma
         == Voice.RUSSIAN_STATE
 
 
-@pytest.mark.parametrize("publisher", ["AFP (via Asharq Al-Awsat)", "AFP via Asharq Al-Awsat"])
+@pytest.mark.parametrize("publisher", ["AFP (via Asharq Al-Awsat)", "AFP via Asharq Al-Awsat", "AFP (reprinted by Asharq Al-Awsat)"])
 def test_a_wire_story_carried_by_a_state_outlet_speaks_with_the_wires_voice(registry, publisher):
     # The page is on the Saudi state-controlled outlet's domain; the manifest says the text is AFP's.
     verdict = registry.classify_outlet(publisher, "https://english.aawsat.com/home/article/3399546")

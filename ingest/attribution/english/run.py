@@ -253,9 +253,10 @@ class DocumentRun(TurnReading, SpeakerResolution, CueReading):
                 self.results[i] = [Part(parts[0].start, parts[0].end, None)]
 
     def _uncued(self, j: int) -> bool:
-        """Whether no cue, quote or carry-over has given sentence ``j`` a speaker yet."""
+        """Whether no cue, quote or carry-over has given sentence ``j`` a speaker yet (a "we" that a cue
+        read as the writer's own names no one else either)."""
         parts = self.results[j]
-        return bool(parts) and all(p.found is None for p in parts)
+        return bool(parts) and all(p.found is None or p.found.how == "author" for p in parts)
 
     def _heading(self, j: int) -> bool:
         """Whether sentence ``j`` is a dateline or a heading (no verb, or a few words)."""
@@ -392,6 +393,16 @@ class DocumentRun(TurnReading, SpeakerResolution, CueReading):
                 if person:
                     return Found(person.source, "quote", found.source.name, found.cue)
             return found
+        # '… on the “situation in Kazakhstan,” according to Peskov.': the source the sentence closes on.
+        according = _ACCORDING_RE.search(text[quote.end : tail_stop])
+        if according and not re.search(r"[.;!?]", text[quote.end : quote.end + according.start()]):
+            doc = self.docs[last]
+            offset = quote.end - spans[last].start
+            sentence = text[spans[last].start : spans[last].end]
+            shifted = _ACCORDING_RE.search(sentence, offset)
+            found = self._according_to(shifted, sentence, doc, last) if shifted else None
+            if found is not None:
+                return found
         # Before the quote, in its first sentence: X said that “…”.
         head_start = spans[first].start
         # "According to her, Blinken “mocked …”": the source of the report, not the one reported on.
