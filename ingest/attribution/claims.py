@@ -53,7 +53,10 @@ def split_sentence(doc, base: int, owners: list[tuple[Any, Any]], whole: Part, l
     if len(top_keys) == 1 and len(distinct) >= 1:
         found = top[0][1]
         if _covers_main_clause(doc, top[0][0]):
-            contrast = _contrasting_clause(doc, top[0][0], {tok.i for tok, _ in owners})
+            cues = {tok.i for tok, _ in owners}
+            contrast = _contrasting_clause(doc, top[0][0], cues)
+            if contrast is None:
+                contrast = _circumstance_clause(doc, top[0][0], cues)
             if contrast is not None:
                 cut = base + doc[contrast].idx
                 return [Part(whole.start, cut, found), Part(cut, whole.end, None)]
@@ -83,6 +86,34 @@ def _contrasting_clause(doc, verb, cue_tokens: set[int]) -> int | None:
         if clause.right_edge.i < len(doc) - 2 or len([t for t in doc[cc.i :] if not t.is_punct]) < 4:
             continue
         return cc.i
+    return None
+
+
+#: Words that open a trailing clause of circumstance: ", as protests turned violent", ", after the protests
+#: reached Almaty".
+_CIRCUMSTANCE_MARKS = frozenset({"as", "after"})
+
+
+def _circumstance_clause(doc, verb, cue_tokens: set[int]) -> int | None:
+    """Where a trailing clause of circumstance begins: "X said on Tuesday his government would not fall,
+    as protests in some major cities turned violent" sets the scene in the writer's words. Only a
+    clause after a comma, with a subject of its own (no pronoun for the claimant) and no cue, that
+    closes the sentence; the parser may hang it on the reported verb, so its head is not asked."""
+    inside = {t.i for t in verb.subtree}
+    for mark in doc:
+        if mark.dep_ != "mark" or mark.lower_ not in _CIRCUMSTANCE_MARKS or mark.i not in inside or mark.i < 2:
+            continue
+        if doc[mark.i - 1].text != "," or mark.i <= verb.i:
+            continue
+        clause = mark.head
+        if clause.dep_ != "advcl" or clause.i in cue_tokens or any(t.i in cue_tokens for t in clause.subtree):
+            continue
+        subject = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if not subject or subject[0].lower_ in ("he", "she", "it", "they", "we", "i", "who"):
+            continue
+        if clause.right_edge.i < len(doc) - 2 or len([t for t in doc[mark.i :] if not t.is_punct]) < 4:
+            continue
+        return mark.i
     return None
 
 

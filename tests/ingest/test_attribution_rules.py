@@ -2005,3 +2005,25 @@ def test_a_representative_of_an_unnamed_countrys_body_speaks_for_it(registry):
 def test_every_state_and_de_facto_authority_is_a_governments_voice(registry, sentence):
     (claim,) = claims_of(sentence, registry, publisher="TASS", outlet_voice=None)
     assert claim.attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT
+
+
+def test_a_letter_signed_by_an_office_speaks_with_that_governments_voice(registry):
+    text = ("We seek only the restoration of normal life in the republic. "
+            "The decision was made in accordance with the treaty of 1992.")
+    claims = claims_of(text, registry, publisher="The Harbour Post", author="Russian Ambassador to Orvania")
+    for words in ("We seek only", "The decision was made"):
+        assert claim_at(claims, words).attribution.speaker.voice == Voice.RUSSIAN_STATE, words
+    # a journalist's byline is no office: the outlet's voice
+    (claim,) = claims_of("The decision was made in accordance with the treaty.", registry, author="Anna Vell")
+    assert claim.attribution.speaker.voice == Voice.INDEPENDENT
+
+
+def test_a_trailing_clause_of_circumstance_is_the_writers(registry):
+    text = ("Zorbian President Anton Rebrov said on Tuesday his government would not fall, as protests in some "
+            "major cities turned violent and a crowd tried to storm the mayor's office.")
+    claims = claims_of(text, registry)
+    assert claim_at(claims, "would not fall").attribution.speaker.name == "Anton Rebrov"
+    assert claim_at(claims, "protests in some major cities").attribution.how == "author"
+    # a clause with the speaker as its subject is still theirs
+    (claim,) = claims_of("Anton Rebrov said he would resign, as he had promised in May.", registry)
+    assert claim.attribution.speaker.name == "Anton Rebrov"

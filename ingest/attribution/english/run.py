@@ -23,7 +23,7 @@ from ingest.attribution.mentions import _ORG_WORDS, SourceDescriber
 from ingest.attribution.quotes import Quote, find_quotes
 from ingest.attribution.resolution import DocumentNames
 from ingest.attribution.sources import UNATTRIBUTED, Source, from_entity
-from sourcewise.types import Claim, Voice
+from sourcewise.types import STATE_VOICES, Claim, Voice
 
 
 class DocumentRun(TurnReading, SpeakerResolution, CueReading):
@@ -71,6 +71,13 @@ class DocumentRun(TurnReading, SpeakerResolution, CueReading):
                 and matches[0].end >= len(author):
             entity = matches[0].entity
             return replace(from_entity(entity, "registry"), reason=f"the document's author, {entity.name} ({entity.role})")
+        # "Russian Ambassador to Indonesia" signing a letter to a newspaper: an author given by an office
+        # of a country the registry knows writes with that government's voice.
+        if author and not matches and self.registry.has_official_term(author) and not self.registry.has_media_term(author):
+            found = self.registry.resolve(author, published=self.document.meta.published)
+            if found is not None and found.country is not None and found.speaker.voice in STATE_VOICES:
+                return Source(name=author, role=author, voice=found.speaker.voice, kind="person",
+                              country=found.country.country, reason=f"the document's author, an office: {found.reason}")
         return None
 
     # ------------------------------------------------------------------------------- driving
