@@ -248,6 +248,17 @@ class SourceDescriber:
                 country = by_name.country.country if by_name.country else None
                 return Source(name=name, role=role, voice=by_name.speaker.voice, kind="body", country=country,
                               reason=f"the name says it: {by_name.reason}")
+            # "Foreign Affairs and Expatriates Ministry said" in a Syrian agency's copy: a body of government
+            # the text gives no country is the document's country's, as an office with no country is.
+            home = self.registry.country(self._role_country(span, name))
+            # (not when a people's adjective of no known nation qualifies it: "the Zorbian Foreign Ministry")
+            unknown_people = any(_PEOPLES_ADJECTIVE_RE.fullmatch(t.text) and not self._is_title_or_country(t)
+                                 for t in name_tokens)
+            if home is not None and self.registry.has_official_term(name) and not self.registry.find_countries(text) \
+                    and not unknown_people:
+                return Source(name=name, role=role, voice=home.voice, kind="body", country=home.country,
+                              reason=f"a body of government the text gives no country: taken as {home.country}'s, "
+                                     f"the document's country")
             return voice_from_role(self.registry, name, role, "body", self._role_country(span, role), self.published)
         source = voice_from_role(self.registry, name, role, "person", self._role_country(span, role), self.published)
         bodies = [m.entity for m in known if m.entity.kind in ("body", "outlet")]
@@ -418,6 +429,9 @@ class SourceDescriber:
         role = ", ".join(p for p in parts if p)
         return role or None
 
+
+#: A capitalised people's adjective ("Zorbian", "Orvanese"): the form of a nation's name, known or not.
+_PEOPLES_ADJECTIVE_RE = re.compile(r"[A-Z][a-z]+(?:ian|ean|ese|ish)")
 
 #: A photo credit, "Name/AGENCY" or "AGENCY/Name", and everything before it in a caption.
 _CREDIT_RE = re.compile(r"^.*\S/\S+\s+")

@@ -2027,3 +2027,14 @@ def test_a_trailing_clause_of_circumstance_is_the_writers(registry):
     # a clause with the speaker as its subject is still theirs
     (claim,) = claims_of("Anton Rebrov said he would resign, as he had promised in May.", registry)
     assert claim.attribution.speaker.name == "Anton Rebrov"
+
+
+def test_a_body_of_government_named_without_a_country_is_the_documents_countrys(registry):
+    text = ("Damascus, SANA- The republic condemned the strike on its territory.\n"
+            "Foreign Affairs and Expatriates Ministry said in a statement on Monday that the strike "
+            "was a crime. The Ministry noted that the country would defend its territory.")
+    claims = claims_of(text, registry, publisher="SANA (Syrian Arab News Agency)", country=None, outlet_voice=None)
+    for words in ("was a crime", "would defend"):
+        assert claim_at(claims, words).attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT, words
+    (claim,) = claims_of("The Orvanian Trade Office said the talks had failed.", registry)
+    assert claim.attribution.speaker.voice == Voice.UNCLASSIFIED  # a nation the registry does not know
