@@ -2038,3 +2038,29 @@ def test_a_body_of_government_named_without_a_country_is_the_documents_countrys(
         assert claim_at(claims, words).attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT, words
     (claim,) = claims_of("The Orvanian Trade Office said the talks had failed.", registry)
     assert claim.attribution.speaker.voice == Voice.UNCLASSIFIED  # a nation the registry does not know
+
+
+def test_an_agency_quoting_someone_with_a_participle_relays_them(registry):
+    text = ("On September 20, a news agency based in Orvania quoted Armenian President Anton Rebrov criticizing "
+            "the European Parliament for its resolution.")
+    (claim,) = claims_of(text, registry)
+    assert claim.attribution.speaker.name == "Anton Rebrov"
+    assert claim.attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT  # not the agency's own (independent) claim
+    assert claim.attribution.conduit is not None and "agency" in claim.attribution.conduit
+
+
+def test_defending_something_as_a_claim_is_the_defenders(registry):
+    (claim,) = claims_of("Armenian Prime Minister Anton Rebrov defended it as the only way to avoid a new war.",
+                         registry)
+    assert claim.attribution.speaker.name == "Anton Rebrov"
+    assert claim.attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT
+    (claim,) = claims_of("Anton Rebrov defended the decision in parliament.", registry)
+    assert claim.attribution.how == "author"  # an act, with nothing said about it
+
+
+def test_a_request_the_sentences_act_answers_is_no_claim_of_the_requester(registry):
+    text = ("On January 6, the Collective Security Council, which comprises heads of state of member states, in "
+            "response to the request by President of Kazakhstan Kassym-Jomart Tokayev, made a decision to send "
+            "peacekeeping forces.")
+    (claim,) = claims_of(text, registry, publisher="Example Wire")
+    assert claim.attribution.speaker.voice != Voice.KAZAKH_GOVERNMENT

@@ -203,6 +203,9 @@ class CueReading:
         obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
         says = any(c.dep_ == "prep" and c.lower_ == "as" and any(self._cue_word(g.text) for g in c.children)
                    for c in verb.children)
+        # "a news agency quoted Aliyev criticizing the Parliament": the participle says what was said.
+        says = says or any(c.dep_ in ("acl", "xcomp", "advcl", "ccomp") and c.text.endswith("ing") and self._cue_word(c.text)
+                           for c in [*verb.children, *(obj.children if obj is not None else ())])
         if obj is None or not says:
             return None
         if obj.lower_ in self.lex.pronouns:

@@ -26,6 +26,11 @@ from ingest.attribution.sources import UNATTRIBUTED, Source, from_entity
 from sourcewise.types import STATE_VOICES, Claim, Voice
 
 
+#: "in response to the request by X", "at the request of X", "following a request from X": the words before
+#: a request the sentence's act answers (the parser does not always hang them on the verb).
+_ANSWERED_REQUEST_RE = re.compile(r"(?i)\b(?:in response to|in reply to|in line with|at|upon|on|following|after)\s+(?:the|a|an|his|her|its|their)\s+$")
+
+
 class DocumentRun(TurnReading, SpeakerResolution, CueReading):
     """One document's attribution: its parses, names, frame and per-sentence results."""
 
@@ -562,7 +567,8 @@ class DocumentRun(TurnReading, SpeakerResolution, CueReading):
             return split_sentence(doc, span.start, self._with_conduits(owners, doc), whole[0], self.lex)
         m = _NOUN_CUE_RE.search(sentence)
         noun = next((t for t in doc if t.idx == m.start()), None) if m else None
-        if noun is not None and self.lex.lemma(noun.text) in self.lex.requests and _in_verb_adjunct(noun):
+        if noun is not None and self.lex.lemma(noun.text) in self.lex.requests and (
+                _in_verb_adjunct(noun) or _ANSWERED_REQUEST_RE.search(sentence[: m.start()])):
             # "… in line with the request of President X to mitigate …", "in response to the request by
             # X": a request the sentence's act answers; only a request the sentence is about reports one.
             m = None
