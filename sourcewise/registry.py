@@ -38,7 +38,7 @@ logger = logging.getLogger(__name__)
 #: speaking for the body the phrase ends on.
 _MEMBER_OF_RE = re.compile(
     r"^(?i:(?:the |a |an )?(?:senior |official |press |deputy )?(?:representatives?|spokes(?:man|woman|person|people|men|women)|"
-    r"members?|staff(?:ers?)?|employees?)\s+(?:of|for|from)\s+)(?P<body>(?:the\s+)?[A-Z].+)$"
+    r"members?|staff(?:ers?)?|employees?|observers?|officials?|delegates?|monitors?)\s+(?:of|for|from)\s+)(?P<body>(?:the\s+)?[A-Z].+)$"
 )
 #: "AFP (via Asharq Al-Awsat)", "Reuters (reprinted by Business Recorder)", "Xinhua (reprinted on the People's
 #: Daily app)": a known outlet's text on a host's page.
@@ -461,7 +461,7 @@ class Registry:
         # "a representative of the General Prosecutor's Office", "a spokesperson for the ministry": someone
         # speaking for a body the phrase names, with its voice.
         member = _MEMBER_OF_RE.match(phrase)
-        if member and not matches and not countries:
+        if member and not matches:
             body = self.resolve(member.group("body"), context_country=context_country, published=published)
             if body is not None and body.speaker.voice not in (Voice.UNATTRIBUTED, Voice.UNCLASSIFIED) \
                     and (body.entity is None or body.entity.kind != "person"):
@@ -557,8 +557,10 @@ class Registry:
         """The part of a role phrase that says whose the role is: "Russia's ambassador to the UN" is
         Russia's, "the US envoy in Moscow" the United States'; after an envoy's title, the words after
         "to"/"in"/"at" name where they serve ("director at Human Rights Watch" keeps its employer)."""
+        # ("Permanent Mission of the Russian Federation to the United Nations": the sender may come between)
         m = re.search(
-            r"\b(?:ambassadors?|envoys?|representatives?|delegates?|delegation|mission|consul|embassy|correspondents?)\s+(?:to|in|at)\b",
+            r"\b(?:ambassadors?|envoys?|representatives?|delegates?|delegation|mission|consul|embassy|correspondents?)"
+            r"(?:\s+of\s+(?:the\s+)?[A-Z][^,;()]{1,60}?)?\s+(?:to|in|at)\b",
             phrase,
             re.IGNORECASE,
         )
@@ -843,6 +845,11 @@ def _host(url: str | None) -> str | None:
     return host or None
 
 
+#: Words many newspapers' names share, never an outlet's name alone.
+_GENERIC_TITLE_WORDS = frozenset({"daily", "weekly", "morning", "evening", "sunday", "national", "world", "global",
+                                  "local", "city", "business", "people", "public", "free", "new"})
+
+
 def _asset_names(asset: str) -> list[str]:
     """Names an outlet goes by, from a Matrix 'Main assets' cell ('Print: Izvestia', 'Russia-1 (Россия-1)')."""
     asset = re.sub(r"(?i)^(?:print(?: media)?|television|tv|radio|news agency|online|website|magazine|newspaper):\s*", "", asset.strip())
@@ -857,7 +864,8 @@ def _asset_names(asset: str) -> list[str]:
     # "Sputnik News" is also "Sputnik"; "Press TV" is never "Press", so "TV" is not stripped.
     short = re.sub(r"\s+(News|Online)$", "", main)
     # ... but "The First News" is not "The First": a short name needs a word of its own before it.
-    if short != main and len(short) >= 5 and not short.lower().startswith("the "):
+    # ... nor is "Daily News" "Daily": a generic word of newspapers' names names no outlet ("The Zimbabwe Daily").
+    if short != main and len(short) >= 5 and not short.lower().startswith("the ") and short.lower() not in _GENERIC_TITLE_WORDS:
         names.append(short)
     return [n for n in names if len(n) >= 2 and n[0].isalnum()]
 

@@ -27,6 +27,8 @@ class Lexicon(BaseModel):
     active_only: frozenset[str] = frozenset()
     judgement_preps: dict[str, list[str]] = Field(default_factory=dict)
     judgement_objects: dict[str, list[str]] = Field(default_factory=dict)
+    #: Objects with which a cue verb says nothing ("the shelling has claimed the lives of ...").
+    objects_not_speech: dict[str, list[str]] = Field(default_factory=dict)
     needs_message: frozenset[str] = frozenset()
     phrasal_not_speech: frozenset[str] = frozenset()
     performative_verbs: frozenset[str] = frozenset()

@@ -2064,3 +2064,38 @@ def test_a_request_the_sentences_act_answers_is_no_claim_of_the_requester(regist
             "peacekeeping forces.")
     (claim,) = claims_of(text, registry, publisher="Example Wire")
     assert claim.attribution.speaker.voice != Voice.KAZAKH_GOVERNMENT
+
+
+def test_unnamed_answers_in_a_reprinted_briefing_are_the_spokesperson_the_heading_names(registry):
+    text = ("Remarks by China’s Foreign Ministry spokesperson Lin Qiao’s on harbour-related issues\n\n"
+            "Q: According to reports, the act has just moved through the committee. What’s your comment?\n\n"
+            "A: On September 25, the committee passed the act.\n\n"
+            "This act confuses black and white in disregard of facts.")
+    claims = claims_of(text, registry, publisher="The Harbour Daily", outlet_voice=None, country=None,
+                       title="Remarks by China’s Foreign Ministry spokesperson Lin Qiao’s on harbour-related issues")
+    speaker = claim_at(claims, "confuses black and white").attribution.speaker
+    assert speaker.name == "Lin Qiao" and speaker.voice == Voice.FOREIGN_GOVERNMENT  # not the reprinting site
+
+
+def test_calling_something_a_name_is_a_claim_whatever_preposition_follows(registry):
+    text = ("In an interview to the Zorbia Herald, Deputy Foreign Minister of Armenia Anton Rebrov called the latest "
+            "shelling a clear attack on a sovereign country, on a member state of the United Nations.")
+    claims = claims_of(text, registry, publisher="Armenpress", outlet_voice=None)
+    assert claim_at(claims, "clear attack").attribution.speaker.name == "Anton Rebrov"
+
+
+def test_claiming_lives_is_no_speech(registry):
+    (claim,) = claims_of("In the past week alone, the shelling of the Orvanian army has claimed the lives of 40 people.",
+                         registry, publisher="Example Wire")
+    assert claim.attribution.how == "author"
+
+
+def test_observers_from_an_official_body_speak_with_its_voice(registry):
+    text = "Observers from the Central Election Commissions of Russia and Kyrgyzstan pointed out that the voting was fair."
+    (claim,) = claims_of(text, registry, publisher="Kazinform", outlet_voice=None)
+    assert claim.attribution.speaker.voice == Voice.RUSSIAN_STATE  # the first commission named, not analysts
+    (claim,) = claims_of("Kazakhstan's Central Election Commission has declared the count final.", registry)
+    assert claim.attribution.speaker.voice == Voice.KAZAKH_GOVERNMENT
+    text = "«Everything is in keeping with the law», said Head of the Observer Mission of the CIS Executive Committee Anton Pell."
+    (claim,) = claims_of(text, registry)
+    assert claim.attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT  # a bloc of governments

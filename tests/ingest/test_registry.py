@@ -143,3 +143,15 @@ def test_a_wire_story_carried_by_a_state_outlet_speaks_with_the_wires_voice(regi
     # A "via" naming no known outlet changes nothing.
     assert registry.classify_outlet("Zorbian Daily (via Asharq Al-Awsat)",
                                     "https://english.aawsat.com/home/article/1").voice == Voice.FOREIGN_GOVERNMENT
+
+
+def test_a_generic_word_of_newspaper_names_names_no_outlet(registry):
+    # "Daily News" (several in the Matrix) is not "Daily": a private site called "The Zimbabwe Daily" is no state outlet
+    verdict = registry.classify_outlet("The Zimbabwe Daily")
+    assert verdict.voice == Voice.INDEPENDENT and "Daily News" not in verdict.reason
+
+
+def test_a_mission_of_a_state_to_an_international_body_is_the_states(registry):
+    verdict = registry.classify_outlet("Permanent Mission of the Russian Federation to the United Nations",
+                                       "https://russiaun.example/statement")
+    assert verdict.voice == Voice.RUSSIAN_STATE  # not the UN's (independent)

@@ -601,14 +601,18 @@ class CueReading:
             return False
         if any(c.dep_ == "prt" and f"{lemma} {c.lower_}" in lex.phrasal_not_speech for c in tok.children):
             return False
+        if any(c.dep_ in ("dobj", "nsubjpass") and c.lower_ in lex.objects_not_speech.get(lemma, ()) for c in tok.children):
+            return False
         # "will meet on Monday to discuss the floods": a purpose, not a claim (unless it reports one).
         if tok.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children) and not any(
             c.dep_ == "ccomp" for c in tok.children
         ):
             return False
         # Requests (lexicon ``requests``): only a source's own finite call or demand carries a claim.
+        # ("called on X to ...", "called for ..."; not "called the attack X, on a member state": the
+        # preposition of a call follows the verb)
         request = lemma in self.lex.requests and (
-            lemma != "call" or any(c.dep_ == "prep" and c.lower_ in ("for", "on") for c in tok.children))
+            lemma != "call" or any(c.dep_ == "prep" and c.lower_ in ("for", "on") and c.i == tok.i + 1 for c in tok.children))
         if request and not _misparsed_main_verb(tok) and not _shares_finite_subject(tok) and (
             tok.dep_ in ("xcomp", "acl", "pcomp") or not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
         ):

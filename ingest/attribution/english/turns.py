@@ -85,6 +85,8 @@ class TurnReading:
                 return from_entity(match.entity, "the interview's subject, named in its title or opening")
         for line in heading.splitlines():
             line = _strip_dateline(line)
+            # "Remarks by … spokesperson Geng Shuang’s on …": a possessive ending is no part of the name.
+            line = re.sub(r"(?<=[a-z])[’']s(?=\s+(?:on|at|about|regarding|remarks?|statement|comments?)\b)", "", line)
             for ent in _parse_phrase(line).ents if line else ():
                 if ent.label_ == "PERSON" and not topic(line[: ent.start_char]):
                     described = self.describer.span(_noun_phrase_span(ent.doc, ent.root))
