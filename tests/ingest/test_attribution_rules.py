@@ -2099,3 +2099,18 @@ def test_observers_from_an_official_body_speak_with_its_voice(registry):
     text = "«Everything is in keeping with the law», said Head of the Observer Mission of the CIS Executive Committee Anton Pell."
     (claim,) = claims_of(text, registry)
     assert claim.attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT  # a bloc of governments
+
+
+def test_the_sentence_saying_where_remarks_were_made_is_the_writers(registry):
+    text = ("BEIJING, Nov. 8 (Xinhua) -- A Chinese foreign ministry spokesperson said on Wednesday that China would "
+            "do its utmost. \"We are deeply saddened by the deaths,\" the spokesperson said. Spokesperson Lin Qiao "
+            "made the remarks at a regular press briefing when asked about the ceasefire.")
+    claims = claims_of(text, registry, publisher="Xinhua", outlet_voice=None)
+    assert claim_at(claims, "made the remarks").attribution.how == "author"
+    assert claim_at(claims, "deeply saddened").attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT
+
+
+def test_a_body_named_by_its_function_is_a_speaker(registry):
+    (claim,) = claims_of("BISHKEK, Oct 6: Kyrgyzstan's electoral body said on Tuesday it had annulled the results.",
+                         registry, publisher="Example Wire")
+    assert claim.attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT

@@ -199,7 +199,9 @@ class DocumentRun(TurnReading, SpeakerResolution, CueReading):
                     break
                 self.results[j] = [Part(p.start, p.end, replace(found, how="reported")) for p in previous]
                 changed = True
-            if changed:
+            # "Spokesperson X made the remarks at a regular press briefing": the pointer itself says where
+            # and when, in the writer's words, even when the remarks before it were already X's.
+            if changed or _BACKWARD_EVENT_RE.match(sentence):
                 self.results[i] = [Part(parts[0].start, parts[0].end, None)]
 
     def _paragraph_final_cues(self) -> None:
