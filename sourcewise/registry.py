@@ -845,6 +845,9 @@ def _host(url: str | None) -> str | None:
     return host or None
 
 
+#: Words that make an owner's name a medium's name ("... News Agency", "... Broadcasting Corporation").
+_MEDIUM_NAME_RE = re.compile(r"(?i)\b(?:news agency|press agency|associated press|broadcasting|television|radio|news service)\b")
+
 #: Words many newspapers' names share, never an outlet's name alone.
 _GENERIC_TITLE_WORDS = frozenset({"daily", "weekly", "morning", "evening", "sunday", "national", "world", "global",
                                   "local", "city", "business", "people", "public", "free", "new"})
@@ -890,6 +893,11 @@ def load_state_media_matrix(path: Path = STATE_MEDIA_MATRIX, countries: list[Cou
             names = _asset_names(row.get("Main assets") or "")
             if not names:
                 continue
+            # The owner's name when it is itself a medium's ("Associated Press of Pakistan (APP)", "Emirates
+            # News Agency (WAM)"): how texts and manifests name the agency; a holding's name is not.
+            owner = re.sub(r"\s*\([^)]*\)\s*|\*", " ", row.get("Media company") or "").strip()
+            if owner and owner not in names and _MEDIUM_NAME_RE.search(owner):
+                names.append(owner)
             domain = _host((row.get("URL") or "").strip())
             domains = [domain] if domain and not any(domain == h or domain.endswith("." + h) for h in _SHARED_HOSTS) else []
             key = f"{_norm(names[0])}|{country.lower()}"

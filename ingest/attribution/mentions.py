@@ -33,7 +33,8 @@ _ORG_WORDS = frozenset(
     institute university union organization organisation front movement association foundation centre center
     court parliament assembly commission government administration forces army police guard company corporation
     network channel daily herald journal gazette review fund federation republic bureau directorate mission
-    secretariat headquarters staff command alliance coalition campaign team club society corps""".split()
+    secretariat headquarters staff command alliance coalition campaign team club society corps church diocese
+    patriarchate synod""".split()
 )
 #: A surname after one or two initials, as texts translated from Russian write them ("A.Glaz",
 #: "S.V.Lavrov"); NER does not read them as names.
@@ -368,6 +369,13 @@ class SourceDescriber:
         # "the head of the State Committee, which also includes the border guards": the relative clause
         # says more of the body; it is no part of the role.
         after = re.split(r",\s+(?:which|who|whose)\b", after)[0]
+        # "Jeremy Laurence Spokesperson for the UN Human Rights Office, made …": the parser may end the
+        # phrase at the title and hang "for …" on the verb; the body the title is of is part of the role.
+        if after and span.end < len(doc) and doc[span.end].lower_ in ("for", "of", "at") and doc[span.end].dep_ == "prep" \
+                and self.registry.has_official_term(after.split()[-1]):
+            tail = doc[span.end : doc[span.end].right_edge.i + 1].text
+            if self.registry.find_entities(tail):
+                after = f"{after} {tail}"
         # A photo credit glued before a caption ("Aurel Obreja/AP Moldovan President Maia Sandu") is
         # no part of the role: the role is the title words after it.
         before = _CREDIT_RE.sub("", before)

@@ -2114,3 +2114,49 @@ def test_a_body_named_by_its_function_is_a_speaker(registry):
     (claim,) = claims_of("BISHKEK, Oct 6: Kyrgyzstan's electoral body said on Tuesday it had annulled the results.",
                          registry, publisher="Example Wire")
     assert claim.attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT
+
+
+def test_a_participle_after_a_cue_is_what_was_said_not_who_said_it(registry):
+    text = ("ANKARA, Oct. 30 (Xinhua) -- Türkiye's Foreign Ministry condemned on Monday the attack on the hospital. "
+            "\"The siege and these inhumane attacks must end,\" the statement noted, demanding Israel stop targeting "
+            "Gaza residents.")
+    claims = claims_of(text, registry, publisher="Xinhua", outlet_voice=None)
+    assert claim_at(claims, "inhumane attacks").attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT
+
+
+def test_a_title_the_parser_cut_from_its_body_keeps_it(registry):
+    text = ("At the bi-weekly press briefing on Friday, Anna Pell Spokesperson for the UN Human Rights Office, made the "
+            "following comments on Zorbia.\n“The country has sunk deeper than ever into crisis,” said Pell.")
+    claims = claims_of(text, registry, publisher="UN Geneva newsroom", country="Kazakhstan")
+    assert claim_at(claims, "sunk deeper").attribution.speaker.voice == Voice.INDEPENDENT  # the UN's, not Kazakhstan's
+
+
+def test_the_people_a_question_names_do_not_answer_it(registry):
+    text = ("Embassy Press Officer’s reply to a media question on the situation in the strait\n\n"
+            "Question: How would you comment on the statements by Foreign Secretary Anna Pell and Minister for Europe "
+            "Sir Arno Vell on the need to allow free passage through the strait?\n\n"
+            "Answer: There is no logic in these statements by the UK Government. They are aimed at stoking tension.")
+    claims = claims_of(text, registry, publisher="Embassy of the Russian Federation in the UK", outlet_voice=None,
+                       country=None, title="Embassy Press Officer’s reply to a media question on the situation in the strait")
+    speaker = claim_at(claims, "stoking tension").attribution.speaker
+    assert "Vell" not in speaker.name and speaker.voice == Voice.RUSSIAN_STATE
+
+
+def test_an_author_the_text_names_with_an_office_writes_with_its_voice(registry):
+    text = ("Statement by Ambassador Anna Pell, UK Permanent Representative to the UN, at the Security Council.\n\n"
+            "The attack risked thousands of civilian casualties and must not be repeated.")
+    claims = claims_of(text, registry, publisher="Political Digest", author="Anna Pell")
+    assert claim_at(claims, "must not be repeated").attribution.speaker.voice == Voice.FOREIGN_GOVERNMENT
+    (claim,) = claims_of("The attack must not be repeated.", registry, author="Anna Pell")  # no office given
+    assert claim.attribution.speaker.voice == Voice.INDEPENDENT
+
+
+@pytest.mark.parametrize("sentence, voice", [
+    ("The Kosovo Diocese of the Orvan Orthodox Church said a temple was attacked.", Voice.INDEPENDENT),
+    ("One of them was dead on arrival, doctors said.", Voice.INDEPENDENT),
+    ("\"We protest where there are no police,\" campaigner Arno Pell told Reuters.", Voice.OPPOSITION),
+    ("The Xinjiang regional government says the U.S. has no right to interfere.", Voice.FOREIGN_GOVERNMENT),
+])
+def test_churches_doctors_campaigners_and_regions_have_their_voices(registry, sentence, voice):
+    (claim,) = claims_of(sentence, registry, publisher="Example Wire")
+    assert claim.attribution.speaker.voice == voice

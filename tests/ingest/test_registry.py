@@ -155,3 +155,11 @@ def test_a_mission_of_a_state_to_an_international_body_is_the_states(registry):
     verdict = registry.classify_outlet("Permanent Mission of the Russian Federation to the United Nations",
                                        "https://russiaun.example/statement")
     assert verdict.voice == Voice.RUSSIAN_STATE  # not the UN's (independent)
+
+
+@pytest.mark.parametrize("publisher", ["Associated Press of Pakistan", "Emirates News Agency", "Saudi Press Agency",
+                                       "Vietnam News Agency (VietnamPlus)", "SB. Belarus Today", "Dunyo"])
+def test_state_news_agencies_by_their_full_names_are_state_voices(registry, publisher):
+    # the Matrix's owner name is how manifests name many agencies ("Associated Press of Pakistan (APP)")
+    assert registry.classify_outlet(publisher).voice == Voice.FOREIGN_GOVERNMENT
+    assert registry.classify_outlet("Associated Press").voice == Voice.INDEPENDENT  # the US cooperative still

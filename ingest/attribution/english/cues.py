@@ -66,6 +66,8 @@ class CueReading:
         # "…,” the Prime Minister said, speaking about Russia’s accession to the WTO": what the speaker was
         # speaking about is no speaker.
         after = re.split(r"(?i),?\s*\b(?:speaking|referring|commenting|talking|answering|responding|replying)\b", after)[0].strip(" ,")
+        # "…,” the statement noted, demanding Israel stop …": a participle's clause is what was said, no speaker.
+        after = "" if re.match(r"[a-z]+ing\b", after) else re.split(r",\s+(?=[a-z]+ing\b)", after)[0]
         sentence_text = self.text[self.spans[sentence].start : self.spans[sentence].end]
         lead = len(fragment) - len(fragment.lstrip(" ,.–—-"))
         for phrase in (before, after):

@@ -79,7 +79,15 @@ class TurnReading:
         # "Embassy reply to a media question regarding Defence Secretary Ben Wallace's claim": a person
         # the question is about is not the one who answers.
         def topic(before: str) -> bool:
-            return re.search(r"(?i)\b(?:regarding|about|concerning|over|on)\b[^.\n]{0,60}$", before) is not None
+            return re.search(r"(?i)\b(?:regarding|about|concerning|over|on)\b[^.\n]{0,60}$", before) is not None \
+                or _asked_about(before)
+
+        def _asked_about(before: str) -> bool:
+            # "Question: How would you comment on the statements by … Sir Alan Duncan …?": everyone a
+            # question names is what it asks about, however far into it.
+            line = before.rsplit("\n", 1)[-1]
+            label = line.split(":", 1)[0].strip().lower() if ":" in line else ""
+            return label in self.lex.question_labels
         for match in self.registry.find_entities(heading):
             if match.entity.kind == "person" and not topic(heading[: match.start]):
                 return from_entity(match.entity, "the interview's subject, named in its title or opening")
