@@ -29,6 +29,8 @@ class Lexicon(BaseModel):
     judgement_objects: dict[str, list[str]] = Field(default_factory=dict)
     #: Objects with which a cue verb says nothing ("the shelling has claimed the lives of ...").
     objects_not_speech: dict[str, list[str]] = Field(default_factory=dict)
+    #: Verbs of deciding or wanting: a cue verb they govern with nothing said is an intention, no claim.
+    intention_heads: frozenset[str] = frozenset()
     needs_message: frozenset[str] = frozenset()
     phrasal_not_speech: frozenset[str] = frozenset()
     performative_verbs: frozenset[str] = frozenset()

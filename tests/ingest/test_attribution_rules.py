@@ -2160,3 +2160,18 @@ def test_an_author_the_text_names_with_an_office_writes_with_its_voice(registry)
 def test_churches_doctors_campaigners_and_regions_have_their_voices(registry, sentence, voice):
     (claim,) = claims_of(sentence, registry, publisher="Example Wire")
     assert claim.attribution.speaker.voice == voice
+
+
+def test_deciding_to_speak_with_nothing_said_is_no_claim(registry):
+    (claim,) = claims_of("However, since Ms. Anna Pell decided to tell about my meeting, I will reply.", registry,
+                         publisher="Example Wire")
+    assert claim.attribution.how == "author"
+    (claim,) = claims_of("The minister decided to say that the talks had failed.", registry)
+    assert claim.attribution.how == "reported"  # something said
+
+
+def test_a_belief_no_one_is_named_for_is_unattributed_not_the_last_speakers(registry):
+    text = ("The health ministry said 40 people had died, according to the official agency WAFA. "
+            "Since the conflict began, Gaza is believed to be on the brink of collapse.")
+    claims = claims_of(text, registry, publisher="Example Wire")
+    assert claim_at(claims, "on the brink").attribution.speaker.voice == Voice.UNATTRIBUTED

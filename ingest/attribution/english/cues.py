@@ -522,6 +522,10 @@ class CueReading:
         if verb.lower_ in ("reported", "rumoured", "rumored", "alleged") and subject is not None \
                 and subject.lower_ not in self.lex.pronouns:
             return Found(UNATTRIBUTED, "unattributed_cue", None, cue)
+        # "Gaza is believed to be on the brink": a belief no one is named for, not the last speaker's.
+        if verb.lower_ in ("believed", "thought", "said", "understood", "reported", "alleged") and subject is not None \
+                and subject.lower_ not in self.lex.pronouns and any(c.dep_ == "xcomp" for c in verb.children):
+            return Found(UNATTRIBUTED, "unattributed_cue", None, cue)
         # "… was emphasized." with no agent continues the speaker just quoted.
         if self._previous is not None and self._previous.source.voice is not Voice.UNATTRIBUTED:
             return Found(self._previous.source, "carry_over", self._previous.conduit, cue)
@@ -696,6 +700,11 @@ class CueReading:
             return False
         # "fail to mention", "did not say": the text says the claim was not made.
         if tok.dep_ == "xcomp" and tok.head.lower_ in lex.cancelling_heads:
+            return False
+        # "Ms. Nauert decided to tell about my meeting": a decision or wish to speak, with nothing said.
+        if tok.dep_ == "xcomp" and tok.head.lower_ in lex.intention_heads and not any(
+                c.dep_ in ("ccomp", "dobj", "parataxis") for c in tok.children) \
+                and not any(t.is_quote for t in tok.doc[tok.i : tok.i + 4]):
             return False
         if any(c.dep_ == "neg" for c in tok.children):
             return False
