@@ -2175,3 +2175,11 @@ def test_a_belief_no_one_is_named_for_is_unattributed_not_the_last_speakers(regi
             "Since the conflict began, Gaza is believed to be on the brink of collapse.")
     claims = claims_of(text, registry, publisher="Example Wire")
     assert claim_at(claims, "on the brink").attribution.speaker.voice == Voice.UNATTRIBUTED
+
+
+def test_a_statement_named_only_by_its_topic_is_an_act(registry):
+    (claim,) = claims_of("The European Union made a statement on the referendum in Orvania.", registry,
+                         publisher="Qazaq TV", outlet_voice=None)
+    assert claim.attribution.how == "author"  # nothing said yet: the statement comes in the next sentences
+    (claim,) = claims_of("The ministry issued a statement on the situation, saying it was calm.", registry)
+    assert claim.attribution.how == "reported"

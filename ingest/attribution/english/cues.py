@@ -591,7 +591,18 @@ class CueReading:
             if tok.lower_ in lex.speech_event_needs_colon and not tok.doc.text.rstrip().endswith(":"):
                 return False  # "provided a summary of the work": a topic, not what was said
             # "will hold a video conference to discuss ...": an announced event carries no claim yet.
-            return not any(c.dep_ == "aux" and c.lower_ in ("will", "to", "'ll", "would") for c in tok.children)
+            if any(c.dep_ == "aux" and c.lower_ in ("will", "to", "'ll", "would") for c in tok.children):
+                return False
+            # "The European Union made a statement on the referendum.": an event named with only its topic,
+            # and nothing after it that says anything (no verb, quote or colon), is an act.
+            noun = next(c for c in tok.children if c.dep_ == "dobj" and c.lower_ in lex.speech_event_nouns)
+            topic_only = noun.lower_ in ("statement", "statements", "speech", "address", "interview", "briefing") \
+                and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in noun.children) \
+                and any(c.dep_ == "prep" and c.lower_ in ("on", "about", "regarding", "concerning", "over") for c in [*noun.children, *tok.children]) \
+                and not any(t.pos_ in ("VERB", "AUX") for t in tok.doc[noun.i + 1 :]) \
+                and not any(t.is_quote or t.text in ("“", "”", "«", "»") for t in tok.doc) \
+                and not tok.doc.text.rstrip().endswith(":")
+            return not topic_only
         if self._message_frame(tok) is not None:
             return True
         if tok.lower_ in ("make", "makes", "made", "making") and any(
