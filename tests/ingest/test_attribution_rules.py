@@ -2183,3 +2183,15 @@ def test_a_statement_named_only_by_its_topic_is_an_act(registry):
     assert claim.attribution.how == "author"  # nothing said yet: the statement comes in the next sentences
     (claim,) = claims_of("The ministry issued a statement on the situation, saying it was calm.", registry)
     assert claim.attribution.how == "reported"
+
+
+def test_the_question_a_body_answers_on_its_own_page_is_the_bodys(registry):
+    text = ("Question: How would you comment on the Defence Secretary's claim that Orvania is a hostile state?\n\n"
+            "Answer: Such statements are unacceptable. They show the real attitude of London.")
+    claims = claims_of(text, registry, publisher="Embassy of the Russian Federation to Orvania", outlet_voice=None,
+                       country=None, title="Embassy reply to a media question regarding the Defence Secretary's claim")
+    assert claim_at(claims, "How would you comment").attribution.speaker.voice == Voice.RUSSIAN_STATE
+    # at a press conference the questioner is a journalist
+    claims = claims_of(text, registry, publisher="Embassy of the Russian Federation to Orvania", outlet_voice=None,
+                       country=None, title="Press conference of the ambassador")
+    assert claim_at(claims, "How would you comment").attribution.speaker.voice == Voice.INDEPENDENT

@@ -15,6 +15,10 @@ from ingest.attribution.sources import Source, from_entity
 from sourcewise.types import Voice
 
 
+#: A page that answers "a media question" (one the publisher chose and worded), not a press conference.
+_MEDIA_QUESTION_RE = re.compile(r"(?i)\b(?:reply|replies|answer|answers|response|responses|comments?)\s+(?:to|on)\s+(?:a\s+|the\s+)?media\s+questions?\b")
+
+
 class TurnReading:
     """Transcript turns and the document's speaker frame. Mixed into :class:`.run.DocumentRun`, whose state it reads."""
 
@@ -138,6 +142,12 @@ class TurnReading:
                 own = self._outlet_as_speaker()
                 return replace(own, name=readable, role=f"moderator ({own.name})", kind="person",
                                reason=f"the moderator of a briefing {own.name} published")
+            if generic and _MEDIA_QUESTION_RE.search(self.document.meta.title or ""):
+                # "Embassy reply to a media question regarding …", "Ambassador X's answer to media question":
+                # the body publishes the question it answers, in its own words; it is the publisher's.
+                own = self._outlet_as_speaker()
+                return replace(own, role=f"the question {own.name} published", reason="a media question the publisher "
+                               "put and answered on its own page")
             name = (self._interviewer() or "Journalist") if generic else readable
             label = phrase.partition(",")[0].strip()
             outlet = next((m.entity for m in self.registry.find_entities(label) if m.entity.kind == "outlet"), None)
