@@ -2195,3 +2195,23 @@ def test_the_question_a_body_answers_on_its_own_page_is_the_bodys(registry):
     claims = claims_of(text, registry, publisher="Embassy of the Russian Federation to Orvania", outlet_voice=None,
                        country=None, title="Press conference of the ambassador")
     assert claim_at(claims, "How would you comment").attribution.speaker.voice == Voice.INDEPENDENT
+
+
+def test_a_spokesperson_described_first_and_named_last_is_that_person(registry):
+    text = ("BEIJING, Nov. 8 (Xinhua) -- A Chinese foreign ministry spokesperson said on Wednesday that China would do "
+            "its utmost. \"We are deeply saddened by the deaths,\" the spokesperson said. Spokesperson Lin Qiao made "
+            "the remarks at a regular press briefing when asked about the ceasefire.")
+    claims = claims_of(text, registry, publisher="Xinhua", outlet_voice=None)
+    for words in ("do its utmost", "deeply saddened"):
+        speaker = claim_at(claims, words).attribution.speaker
+        assert speaker.name == "Lin Qiao" and speaker.voice == Voice.FOREIGN_GOVERNMENT, words
+
+
+def test_the_speakers_own_country_in_their_answer_is_the_speaker(registry):
+    text = ("Remarks by China’s Foreign Ministry spokesperson Lin Qiao on harbour-related issues\n\n"
+            "Q: According to reports, the act has passed the committee. What’s your comment?\n\n"
+            "A: On September 25, the committee passed the act. China expresses strong indignation and firm opposition "
+            "to that.")
+    claims = claims_of(text, registry, publisher="The Harbour Daily", outlet_voice=None, country=None,
+                       title="Remarks by China’s Foreign Ministry spokesperson Lin Qiao on harbour-related issues")
+    assert claim_at(claims, "strong indignation").attribution.speaker.name == "Lin Qiao"

@@ -143,11 +143,45 @@ class DocumentRun(TurnReading, SpeakerResolution, CueReading):
         self._backward_statements()
         self._paragraph_final_cues()
         self._colon_speech()
+        self._named_later()
         parts_by_sentence = [
             [p if p.found is not None else replace(p, found=self._default(p.start)) for p in parts or []]
             for parts in self.results
         ]
         return assemble_claims(self.document.meta.doc_id, self.text, self.spans, parts_by_sentence, self.frame)
+
+    def _named_later(self) -> None:
+        """"A Chinese Foreign Ministry spokesperson said …" and, further on, "Spokesperson Wang Wenbin made the
+        remarks at a regular press briefing": a speaker described by an office before the text names
+        them is the one person it later names with that office (agency copy names its source last)."""
+        found_at = [(j, k, p.found) for j, parts in enumerate(self.results) for k, p in enumerate(parts or [])
+                    if p.found is not None]
+        named: dict[str, Source | None] = {}
+        people = [f.source for _, _, f in found_at] + [r.source for r in self.names.referents]
+        for source in people:
+            words = (source.name or "").split()
+            if source.kind == "person" and len(words) >= 2 and all(w[:1].isupper() for w in words) and source.role:
+                office = source.role.split()[-1].lower()
+                if office in self.registry.title_words:
+                    if office in named and (named[office] is None or named[office].name != source.name):
+                        named[office] = None  # two people with the office: no one to resolve to
+                    else:
+                        named[office] = source
+        for j, k, f in found_at:
+            source = f.source
+            words = (source.name or "").split()
+            if not words or source.kind not in ("person", "body") or words[-1].lower() not in named:
+                continue
+            person = named[words[-1].lower()]
+            # a description, not a name: an office with a country or body before it ("Chinese foreign
+            # ministry spokesperson", "the spokesperson")
+            if person is None or source.name == person.name or any(w[:1].isupper() and w.lower() not in
+                    self.registry.title_words and self.registry.country(w) is None and not self.registry.has_official_term(w)
+                    for w in words[:-1]) or source.voice not in (person.voice, Voice.UNCLASSIFIED):
+                continue
+            # (the description says more of the office than a bare "Spokesperson" before the name)
+            role = source.name if len((person.role or "").split()) <= 1 else person.role
+            self.results[j][k] = replace(self.results[j][k], found=replace(f, source=replace(person, role=role)))
 
     def _introduced(self, found: Found) -> Found:
         """"…, a political commentator has said. Ivo Tamm added …": a person the text names, with no
@@ -621,7 +655,8 @@ class DocumentRun(TurnReading, SpeakerResolution, CueReading):
                     owners.append((tok, Found(named, "carry_over", None, (span.start + subj.idx, span.start + tok.idx + len(tok.text)))))
                 continue
             found = self._verb_speaker(tok, doc, i)
-            if found is not None and found.source.name != framed.source.name and found.source.voice is not Voice.UNATTRIBUTED:
+            if found is not None and found.source.name != framed.source.name and found.source.voice is not Voice.UNATTRIBUTED \
+                    and not self._own_government(found.source, framed.source):
                 owners.append((tok, found))
         self._previous = saved
         if not owners:
@@ -636,6 +671,15 @@ class DocumentRun(TurnReading, SpeakerResolution, CueReading):
             if cut > span.start and len(doc[content.left_edge.i :]) >= 4:
                 return [Part(span.start, cut, None), Part(cut, span.end, found)]
         return split_sentence(doc, span.start, owners, Part(span.start, span.end, None), self.lex)
+
+    def _own_government(self, source: Source, speaker: Source) -> bool:
+        """"China expresses strong indignation" in the Chinese spokesperson's answer, "Russia protested" in
+        the Russian embassy's: the speaker's own country standing for its government is the speaker
+        speaking for it, no one else's claim."""
+        country = speaker.country or (speaker.entity.country if speaker.entity is not None else None)
+        if country is None and speaker.kind == "outlet" and self.document.publisher_country:
+            country = self.document.publisher_country
+        return source.kind == "body" and source.name == f"Government of {country}" and source.voice == speaker.voice
 
     def _with_conduits(self, owners, doc):
         """A cue relaying another's claim ("cited by Interfax", "as quoted by TASS") makes its
