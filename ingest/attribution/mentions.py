@@ -186,6 +186,12 @@ class SourceDescriber:
         listed = self._countries_listed(bare)
         if listed is not None:
             return listed
+        # "Russia, Uzbekistan's traditional ally and top trade partner, indicated …": the country, then an
+        # apposition saying what it is to another.
+        if "," in bare:
+            head = bare.split(",", 1)[0].strip()
+            if self.registry.country(head) is not None and _names_the_country(head, self.registry.country(head)):
+                bare = head
         country = self.registry.country(bare)
         if country is None or not bare[:1].isupper() or not _names_the_country(bare, country):
             return None

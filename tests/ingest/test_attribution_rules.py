@@ -2215,3 +2215,9 @@ def test_the_speakers_own_country_in_their_answer_is_the_speaker(registry):
     claims = claims_of(text, registry, publisher="The Harbour Daily", outlet_voice=None, country=None,
                        title="Remarks by China’s Foreign Ministry spokesperson Lin Qiao on harbour-related issues")
     assert claim_at(claims, "strong indignation").attribution.speaker.name == "Lin Qiao"
+
+
+def test_a_country_with_an_apposition_still_speaks_for_its_government(registry):
+    (claim,) = claims_of("Russia, Orvania's traditional ally and top trade partner, indicated it had no plans to intervene.",
+                         registry, publisher="Example Wire")
+    assert claim.attribution.speaker.voice == Voice.RUSSIAN_STATE  # not the wire's own sentence
