@@ -2221,3 +2221,11 @@ def test_a_country_with_an_apposition_still_speaks_for_its_government(registry):
     (claim,) = claims_of("Russia, Orvania's traditional ally and top trade partner, indicated it had no plans to intervene.",
                          registry, publisher="Example Wire")
     assert claim.attribution.speaker.voice == Voice.RUSSIAN_STATE  # not the wire's own sentence
+
+
+def test_a_saying_participle_the_parser_hung_on_a_noun_shares_the_main_subject(registry):
+    text = ("Speaking in his weekly conference, Foreign Ministry spokesman Arno Pell touched upon International Atomic "
+            "Energy Agency (IAEA) Director-General Rafael Grossi's visit tonight to Iran, saying that the Islamic "
+            "Republic of Iran has always tried to keep its ties with the Agency within its framework.")
+    (claim,) = claims_of(text, registry, publisher="IRNA", outlet_voice=None, country="Iran")
+    assert claim.attribution.speaker.name == "Arno Pell"

@@ -371,6 +371,18 @@ class CueReading:
                 found = self._resolve_subject(doc, verb.head, i, verb)
                 if found is not None:
                     return found
+            if verb is cue_verb and verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.i > 0 and doc[verb.i - 1].text == "," \
+                    and not self._source_noun(verb.head) and verb.head.pos_ in ("NOUN", "PROPN"):
+                # "X touched upon Grossi's visit tonight to Iran, saying that …": the parser hung the
+                # participle on a noun (and may split the sentence); it shares the subject of the verb before.
+                finite = [t for t in doc[: verb.i] if t.pos_ in ("VERB", "AUX") and t.tag_ in ("VBD", "VBZ", "VBP")
+                          and any(c.dep_ == "nsubj" for c in t.children)]
+                if finite:
+                    subj0 = next(c for c in finite[-1].children if c.dep_ == "nsubj")
+                    if subj0.lower_ not in self.lex.pronouns:
+                        found = self._resolve_subject(doc, subj0, i, finite[-1])
+                        if found is not None:
+                            return replace(found, cue=(base + subj0.left_edge.idx, base + verb.idx + len(verb.text)))
             if verb.dep_ == "acl" and agent is None and verb.head.i == verb.i - 1 and self._source_noun(verb.head) \
                     and doc[verb.head.left_edge.i - 1].text == "," and verb.head.left_edge.i > 0:
                 # "…, the National Security Committee's press service reported on Thursday.": the
