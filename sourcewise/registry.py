@@ -33,15 +33,14 @@ from sourcewise.settings import DATA_DIR
 from sourcewise.types import Speaker, Voice
 
 logger = logging.getLogger(__name__)
-#: "AFP (via France 24)", "Reuters via Yahoo News": a wire's text on another outlet's page.
 #: "a representative of the General Prosecutor's Office", "the spokesperson for the ministry": a person
 #: speaking for the body the phrase ends on.
 _MEMBER_OF_RE = re.compile(
     r"^(?i:(?:the |a |an )?(?:senior |official |press |deputy )?(?:representatives?|spokes(?:man|woman|person|people|men|women)|"
     r"members?|staff(?:ers?)?|employees?|observers?|officials?|delegates?|monitors?)\s+(?:of|for|from)\s+)(?P<body>(?:the\s+)?[A-Z].+)$"
 )
-#: "AFP (via Asharq Al-Awsat)", "Reuters (reprinted by Business Recorder)", "Xinhua (reprinted on the People's
-#: Daily app)": a known outlet's text on a host's page.
+#: "AFP (via France 24)", "Reuters via Yahoo News", "Reuters (reprinted by Business Recorder)", "Xinhua
+#: (reprinted on the People's Daily app)": a known outlet's text on another outlet's page.
 _VIA_RE = re.compile(
     r"^(?P<source>[^()]+?)\s*(?:\(\s*(?:via|(?:reprinted|republished|reposted|carried)\s+(?:by|on|in)|repost\s+on)\s+(?P<host>[^)]+)\)"
     r"|\s+via\s+(?P<host2>.+))\s*$",
