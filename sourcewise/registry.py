@@ -225,7 +225,8 @@ def _alias_regex(aliases: Iterable[str]) -> re.Pattern[str] | None:
     parts = sorted({a for a in aliases if a}, key=len, reverse=True)
     if not parts:
         return None
-    body = "|".join(re.escape(p).replace(r"\ ", r"\s+").replace("'", "['’]").replace("’", "['’]") for p in parts)
+    # (either apostrophe matches either: the curly one is made straight before the class goes in)
+    body = "|".join(re.escape(p.replace("’", "'")).replace(r"\ ", r"\s+").replace("'", "['’]") for p in parts)
     return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
 
 

@@ -163,3 +163,13 @@ def test_state_news_agencies_by_their_full_names_are_state_voices(registry, publ
     # the Matrix's owner name is how manifests name many agencies ("Associated Press of Pakistan (APP)")
     assert registry.classify_outlet(publisher).voice == Voice.FOREIGN_GOVERNMENT
     assert registry.classify_outlet("Associated Press").voice == Voice.INDEPENDENT  # the US cooperative still
+
+
+@pytest.mark.parametrize("text, country", [
+    ("the Foreign Ministry of the Democratic People's Republic of Korea", "North Korea"),
+    ("the Foreign Ministry of the Democratic People’s Republic of Korea", "North Korea"),
+    ("the Embassy of the People's Republic of China", "China"),
+    ("the government of Côte d'Ivoire", "Côte d'Ivoire"),
+])
+def test_names_with_an_apostrophe_match_with_either_apostrophe(registry, text, country):
+    assert [c.country for _, _, c in registry.find_countries(text)] == [country]
