@@ -8,6 +8,8 @@ analyst, "opposition activist" the opposition); else, for a named person or orga
 
 from __future__ import annotations
 
+import re
+
 from sourcewise.registry import Registry
 from sourcewise.types import Voice
 
@@ -45,6 +47,13 @@ def voice_from_role(
                 reason=f"text gives the role {role!r}: {found.reason}",
             )
         home = registry.country(office_country)
+        # "a representative of the group", "spokeswoman for the families": an office of a body that is no
+        # state's (nothing official, known or national in it) is not the document country's.
+        of_group = re.match(r"(?i)^(?:an? |the )?(?:\w+ )?(?:representatives?|spokes\w+|members?|heads?|leaders?|coordinators?)\s+"
+                            r"(?:of|for|from)\s+(?:the |an? |their |its )?(?P<x>.+)$", role)
+        if of_group and not (registry.has_official_term(of_group.group("x")) or registry.find_entities(of_group.group("x"))
+                             or registry.find_countries(of_group.group("x"))):
+            home = None
         if home is not None and registry.has_official_term(role) and not registry.find_countries(role):
             holder = registry.office_holder(f"{home.country} {role}", published=published)
             if holder is None or (name and name.split()[-1].lower() in holder[0].name.lower()):

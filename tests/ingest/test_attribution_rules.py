@@ -2229,3 +2229,11 @@ def test_a_saying_participle_the_parser_hung_on_a_noun_shares_the_main_subject(r
             "Republic of Iran has always tried to keep its ties with the Agency within its framework.")
     (claim,) = claims_of(text, registry, publisher="IRNA", outlet_voice=None, country="Iran")
     assert claim.attribution.speaker.name == "Arno Pell"
+
+
+def test_a_representative_of_a_group_is_no_states_official(registry):
+    (claim,) = claims_of("According to Aigul Pell, a representative of the group, the protesters were detained.", registry)
+    assert claim.attribution.speaker.voice == Voice.UNCLASSIFIED  # not Kazakhstan's government
+    (claim,) = claims_of("According to Aigul Pell, a representative of the Interior Ministry, the protesters were detained.",
+                         registry)
+    assert claim.attribution.speaker.voice == Voice.KAZAKH_GOVERNMENT
