@@ -89,9 +89,9 @@ def _contrasting_clause(doc, verb, cue_tokens: set[int]) -> int | None:
     return None
 
 
-#: Words that open a trailing clause of circumstance: ", as protests turned violent", ", after the protests
+#: Words that open a trailing clause of circumstance or concession: ", as protests turned violent", ", after the protests
 #: reached Almaty".
-_CIRCUMSTANCE_MARKS = frozenset({"as", "after"})
+_CIRCUMSTANCE_MARKS = frozenset({"as", "after", "though", "although"})
 
 
 def _circumstance_clause(doc, verb, cue_tokens: set[int]) -> int | None:
@@ -103,7 +103,8 @@ def _circumstance_clause(doc, verb, cue_tokens: set[int]) -> int | None:
     for mark in doc:
         if mark.dep_ != "mark" or mark.lower_ not in _CIRCUMSTANCE_MARKS or mark.i not in inside or mark.i < 2:
             continue
-        if doc[mark.i - 1].text != "," or mark.i <= verb.i:
+        comma = doc[mark.i - 1].text == "," or (doc[mark.i - 1].is_quote and doc[mark.i - 2].text == ",")
+        if not comma or mark.i <= verb.i:
             continue
         clause = mark.head
         if clause.dep_ != "advcl" or clause.i in cue_tokens or any(t.i in cue_tokens for t in clause.subtree):

@@ -2237,3 +2237,13 @@ def test_a_representative_of_a_group_is_no_states_official(registry):
     (claim,) = claims_of("According to Aigul Pell, a representative of the Interior Ministry, the protesters were detained.",
                          registry)
     assert claim.attribution.speaker.voice == Voice.KAZAKH_GOVERNMENT
+
+
+def test_a_trailing_concession_with_its_own_subject_is_the_writers(registry):
+    text = ("Anton Rebrov said he was referring to 'peaceful protesters,' though video of the chaos unfolding in "
+            "Orvania has shown protests escalating into looting.")
+    claims = claims_of(text, registry, publisher="RT", outlet_voice=None)
+    assert claim_at(claims, "peaceful protesters").attribution.speaker.name == "Anton Rebrov"
+    assert claim_at(claims, "escalating into looting").attribution.how == "author"
+    (claim,) = claims_of("Anton Rebrov said the talks were useful, though he gave no details.", registry)
+    assert claim.attribution.speaker.name == "Anton Rebrov"  # a remark on the speaker's own words stays one claim
