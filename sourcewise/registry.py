@@ -477,6 +477,13 @@ class Registry:
             if found is not None:
                 return found
         if matches:
+            # "Kazakh Foreign Office": another country's word right before a body's alias that is an office
+            # of government ("Foreign Office" is also the UK's) makes it that country's office, not the entity.
+            matches = [m for m in matches if not (
+                m.entity.kind == "body" and m.entity.country and _generic_office(m.alias, self) and any(
+                    c.country != m.entity.country and end <= m.start and not phrase[end : m.start].strip(" '’s")
+                    for _, end, c in countries))]
+        if matches:
             rank = {"person": 0, "body": 1, "outlet": 2}
             best = min(matches, key=lambda e: (rank[e.entity.kind], -e.start))
             entity = best.entity
@@ -851,6 +858,13 @@ _MEDIUM_NAME_RE = re.compile(r"(?i)\b(?:news agency|press agency|associated pres
 #: Words many newspapers' names share, never an outlet's name alone.
 _GENERIC_TITLE_WORDS = frozenset({"daily", "weekly", "morning", "evening", "sunday", "national", "world", "global",
                                   "local", "city", "business", "people", "public", "free", "new"})
+
+
+def _generic_office(alias: str, registry: "Registry") -> bool:
+    """Whether an alias is made only of office words ("Foreign Office", "Interior Ministry"), no name."""
+    words = re.findall(r"[\w-]+", alias.lower())
+    return bool(words) and all(w in registry.title_words or registry.has_official_term(w)
+                               or w in ("office", "ministry", "affairs", "department", "of", "the", "and") for w in words)
 
 
 def _asset_names(asset: str) -> list[str]:

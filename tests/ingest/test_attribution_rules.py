@@ -2247,3 +2247,20 @@ def test_a_trailing_concession_with_its_own_subject_is_the_writers(registry):
     assert claim_at(claims, "escalating into looting").attribution.how == "author"
     (claim,) = claims_of("Anton Rebrov said the talks were useful, though he gave no details.", registry)
     assert claim.attribution.speaker.name == "Anton Rebrov"  # a remark on the speaker's own words stays one claim
+
+
+def test_a_first_person_quotation_after_a_paragraph_naming_someone_is_theirs(registry):
+    text = ("On July 3, Anton Rebrov flew back to Zorbia and held a meeting with the veterans, where he asked the "
+            "people to rally around and be united.\n\n"
+            "\"In the dry part of the sea, green areas were created. We have always drawn the attention of the world "
+            "community to the problem.\"")
+    claims = claims_of(text, registry, publisher="Daryo")
+    assert claim_at(claims, "green areas were created").attribution.speaker.name == "Anton Rebrov"
+
+
+def test_a_countrys_word_before_a_generic_office_alias_is_that_countrys_office(registry):
+    text = ("Official commentary by Kazakh Foreign Office on the observers' statement\n\n"
+            "The statement, however, contains a set of typical biased conclusions.")
+    claims = claims_of(text, registry, publisher="Kazinform", outlet_voice=None, country=None,
+                       title="Official commentary by Kazakh Foreign Office on the observers' statement")
+    assert claim_at(claims, "typical biased").attribution.speaker.voice == Voice.KAZAKH_GOVERNMENT  # not the UK's

@@ -31,6 +31,10 @@ from sourcewise.types import STATE_VOICES, Claim, Voice
 _ANSWERED_REQUEST_RE = re.compile(r"(?i)\b(?:in response to|in reply to|in line with|at|upon|on|following|after)\s+(?:the|a|an|his|her|its|their)\s+$")
 
 
+#: First-person words of a speaker or the body they speak for.
+_WE_RE = re.compile(r"\b(?:I|we|We|our|Our|my|My|us)\b")
+
+
 class DocumentRun(TurnReading, SpeakerResolution, CueReading):
     """One document's attribution: its parses, names, frame and per-sentence results."""
 
@@ -488,6 +492,12 @@ class DocumentRun(TurnReading, SpeakerResolution, CueReading):
             recent = self.names.last_speaker(first, ("person", "body", "outlet"), within=3)
             if recent is not None:
                 return Found(recent, "quote")
+            # "… Mirziyoyev held a meeting …, where he asked the people to rally around." then a paragraph of
+            # first-person quotation: the person just named speaks it.
+            if _WE_RE.search(text[quote.start : quote.end]):
+                named = self.names.last_mentioned(first, "he", within=2) or self.names.last_mentioned(first, "she", within=2)
+                if named is not None and named.voice is not Voice.UNATTRIBUTED:
+                    return Found(named, "quote")
             return None
         # "The agencies send the same message, namely that “…”": the sentence's subject makes the claim.
         doc = self.docs[first]
