@@ -2264,3 +2264,13 @@ def test_a_countrys_word_before_a_generic_office_alias_is_that_countrys_office(r
     claims = claims_of(text, registry, publisher="Kazinform", outlet_voice=None, country=None,
                        title="Official commentary by Kazakh Foreign Office on the observers' statement")
     assert claim_at(claims, "typical biased").attribution.speaker.voice == Voice.KAZAKH_GOVERNMENT  # not the UK's
+
+
+@pytest.mark.parametrize("sentence", [
+    "Protesters said the police fired on them.",
+    "Marchers at the peaceful protests say these men were not with them.",
+])
+def test_protesters_speak_for_themselves(registry, sentence):
+    (claim,) = claims_of(sentence, registry, publisher="Example Wire")
+    assert claim.attribution.how == "reported"
+    assert claim.attribution.speaker.voice == Voice.INDEPENDENT  # ordinary people; an opposition activist stays opposition
