@@ -175,6 +175,10 @@ class SourceDescriber:
             return None
         if len(words) > 6 or any(w[:1].isupper() for w in words[1:]):
             return None
+        # "Orvania's electoral body": an office the phrase gives an owner the registry does not know is that
+        # owner's, not the document's country's.
+        if re.match(r"^(?:the\s+)?[A-Z][\w-]*['’]s\b", phrase.strip()):
+            return None
         return Source(name=re.sub(r"(?i)^(the|a|an)\s+", "", phrase), role=f"{home.country} official", voice=home.voice,
                       kind="person", country=home.country,
                       reason=f"an office with no country in the text: taken as {home.country}'s, the document's country")

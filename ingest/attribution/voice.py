@@ -51,6 +51,9 @@ def voice_from_role(
         # state's (nothing official, known or national in it) is not the document country's.
         of_group = re.match(r"(?i)^(?:an? |the )?(?:\w+ )?(?:representatives?|spokes\w+|members?|heads?|leaders?|coordinators?)\s+"
                             r"(?:of|for|from)\s+(?:the |an? |their |its )?(?P<x>.+)$", role)
+        # "Transnistria" + "'s election commission": the name owns the office (the parser split the possessive).
+        if re.match(r"^['’]s\b", role.strip()):
+            home = None
         if of_group and not (registry.has_official_term(of_group.group("x")) or registry.find_entities(of_group.group("x"))
                              or registry.find_countries(of_group.group("x"))):
             home = None

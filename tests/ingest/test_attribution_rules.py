@@ -2274,3 +2274,12 @@ def test_protesters_speak_for_themselves(registry, sentence):
     (claim,) = claims_of(sentence, registry, publisher="Example Wire")
     assert claim.attribution.how == "reported"
     assert claim.attribution.speaker.voice == Voice.INDEPENDENT  # ordinary people; an opposition activist stays opposition
+
+
+@pytest.mark.parametrize("sentence", [
+    "MOSCOW, March 3. /TASS/. Orvania's electoral body said on Tuesday it had postponed the vote.",
+    "MOSCOW, March 3. /TASS/. Zorbistan's election commission said on Tuesday it had postponed the vote.",
+])
+def test_an_office_owned_by_a_place_the_registry_does_not_know_is_not_the_publishers(registry, sentence):
+    claims = claims_of(sentence, registry, publisher="TASS", outlet_voice=None, country=None)
+    assert claim_at(claims, "postponed the vote").attribution.speaker.voice == Voice.UNCLASSIFIED  # not Russia's
