@@ -11,12 +11,12 @@ import re
 from dataclasses import replace
 
 from ingest.attribution.base import DocumentInput
-from ingest.attribution.claims import Part, assemble_claims, split_sentence
+from ingest.attribution.claims import Part, _depth, assemble_claims, split_sentence
 from ingest.attribution.english.common import Found, load_nlp
 from ingest.attribution.english.cues import CueReading
 from ingest.attribution.english.patterns import _ACCORDING_OPEN_RE, _ACCORDING_RE, _BACKWARD_EVENT_RE, _BACKWARD_RE, _CONTRAST_TAIL_RE, _DASH_NAME_RE, _FIRST_PERSON_RE, _IN_WORDS_RE, _NOUN_CUE_RE, _UNNAMED_CLAIM_RE
 from ingest.attribution.english.speakers import SpeakerResolution
-from ingest.attribution.english.syntax import _SUBORDINATORS, _cued_report, _depth, _in_verb_adjunct, _main_found, _noun_phrase_span
+from ingest.attribution.english.syntax import _SUBORDINATORS, _cued_report, _in_verb_adjunct, _main_found, _noun_phrase_span
 from ingest.attribution.english.turns import TurnReading
 from ingest.attribution.frame import DocumentFrame, detect_frame
 from ingest.attribution.mentions import _ORG_WORDS, SourceDescriber

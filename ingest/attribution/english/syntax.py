@@ -70,14 +70,6 @@ def _names_any(tok, phrases: frozenset[str]) -> bool:
     return any(f" {p} " in text for p in phrases)
 
 
-def _depth(tok) -> int:
-    depth = 0
-    while tok.head.i != tok.i:
-        tok = tok.head
-        depth += 1
-    return depth
-
-
 def _main_found(parts: list[Part] | None) -> Found | None:
     """The attribution that covers most of a sentence, when one does."""
     if not parts:
