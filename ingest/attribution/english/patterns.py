@@ -34,6 +34,8 @@ _BACKWARD_EVENT_RE = re.compile(
     r"remarks|comments?)\b(?!\s+(?:that|on|about)\b)"
 )
 _FIRST_PERSON_RE = re.compile(r"\b(I|my|me|I’m|I'm)\b")
+#: First-person words of a speaker or the body they speak for.
+_WE_RE = re.compile(r"\b(?:I|we|We|our|Our|my|My|us)\b")
 #: How many sentences back "The statement emphasised ..." finds the speaker whose statement it is: a
 #: report may set out where and when it was adopted first.
 _STATEMENT_REACH = 4
@@ -42,3 +44,6 @@ _CONTRAST_TAIL_RE = re.compile(r"[,;]\s*(?P<c>(?:but|yet)\s+(?:he|she|they|it|th
 #: “…” – Marie Struthers, Amnesty's director: a dash after the quote, then who said it.
 _DASH_NAME_RE = re.compile(r"^\s*[-–—]\s*(?P<x>[A-Z][^.;:“”«»\n]{2,120}?)\s*(?:[.;]|$)")
 _SPEAKER_EVENT_RE = re.compile(r"(?i)\b(?:in|during) (?:an? |his |her |the |their )?(?:interview|conversation|briefing|press conference|statement|speech|address)\b")
+#: "in response to the request by X", "at the request of X", "following a request from X": the words before
+#: a request the sentence's act answers (the parser does not always hang them on the verb).
+_ANSWERED_REQUEST_RE = re.compile(r"(?i)\b(?:in response to|in reply to|in line with|at|upon|on|following|after)\s+(?:the|a|an|his|her|its|their)\s+$")

@@ -14,7 +14,7 @@ from ingest.attribution.base import DocumentInput
 from ingest.attribution.claims import Part, _depth, assemble_claims, split_sentence
 from ingest.attribution.english.common import Found, load_nlp
 from ingest.attribution.english.cues import CueReading
-from ingest.attribution.english.patterns import _ACCORDING_OPEN_RE, _ACCORDING_RE, _BACKWARD_EVENT_RE, _BACKWARD_RE, _CONTRAST_TAIL_RE, _DASH_NAME_RE, _FIRST_PERSON_RE, _IN_WORDS_RE, _NOUN_CUE_RE, _UNNAMED_CLAIM_RE
+from ingest.attribution.english.patterns import _ACCORDING_OPEN_RE, _ACCORDING_RE, _ANSWERED_REQUEST_RE, _BACKWARD_EVENT_RE, _BACKWARD_RE, _CONTRAST_TAIL_RE, _DASH_NAME_RE, _FIRST_PERSON_RE, _IN_WORDS_RE, _NOUN_CUE_RE, _UNNAMED_CLAIM_RE, _WE_RE
 from ingest.attribution.english.speakers import SpeakerResolution
 from ingest.attribution.english.syntax import _SUBORDINATORS, _cued_report, _in_verb_adjunct, _main_found, _noun_phrase_span
 from ingest.attribution.english.turns import TurnReading
@@ -24,15 +24,6 @@ from ingest.attribution.quotes import Quote, find_quotes
 from ingest.attribution.resolution import DocumentNames
 from ingest.attribution.sources import UNATTRIBUTED, Source, from_entity
 from sourcewise.types import STATE_VOICES, Claim, Voice
-
-
-#: "in response to the request by X", "at the request of X", "following a request from X": the words before
-#: a request the sentence's act answers (the parser does not always hang them on the verb).
-_ANSWERED_REQUEST_RE = re.compile(r"(?i)\b(?:in response to|in reply to|in line with|at|upon|on|following|after)\s+(?:the|a|an|his|her|its|their)\s+$")
-
-
-#: First-person words of a speaker or the body they speak for.
-_WE_RE = re.compile(r"\b(?:I|we|We|our|Our|my|My|us)\b")
 
 
 class DocumentRun(TurnReading, SpeakerResolution, CueReading):
